@@ -1,0 +1,156 @@
+"""What every case has, whatever its lifecycle: stage, unit, clocks and the clock commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.actors import SYSTEM, Role, require_role
+from domain.clocks import Clock, Rung, extend_clock, pause_clock, resume_clock, start_clock
+from domain.errors import DomainError
+from domain.messages import Command, DecisionContext, Event
+
+
+class CaseState(BaseModel):
+    """The part of every lifecycle's state that the runtime, read models and clocks rely on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str = ""
+    stage: str = "new"
+    unit: str = ""
+    assignee: str | None = None
+    opened_at: datetime | None = None
+    closed: bool = False
+    clocks: dict[str, Clock] = Field(default_factory=dict)
+
+    @property
+    def escalation_level(self) -> int:
+        """0 when nothing is overdue, else the highest rung (L1-L3) any running clock reached."""
+        return max((int(c.reached) for c in self.clocks.values() if c.reached >= Rung.L1_DUE), default=0)
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        """The earliest due instant of the clocks that are running."""
+        return min((c.due_at for c in self.clocks.values() if c.running), default=None)
+
+    def next_alarm(self) -> datetime | None:
+        """The earliest instant at which some clock's next rung fires."""
+        times = [nr[1] for c in self.clocks.values() if (nr := c.next_rung()) is not None]
+        return min(times, default=None)
+
+    def with_clock(self, clock: Clock) -> Self:
+        return self.model_copy(update={"clocks": {**self.clocks, clock.name: clock}})
+
+    def without_clock(self, name: str) -> Self:
+        return self.model_copy(update={"clocks": {k: v for k, v in self.clocks.items() if k != name}})
+
+
+S = TypeVar("S", bound=CaseState)
+
+
+# --- clock commands, shared by every lifecycle ------------------------------------------------
+
+
+class EscalateClock(Command):
+    """The system's timer found a rung of a clock's ladder due (actor: system)."""
+
+    type: Literal["EscalateClock"] = "EscalateClock"
+    clock: str
+
+
+class GrantExtension(Command):
+    """A supervisor moves a clock's due date later, with a reason (延期)."""
+
+    type: Literal["GrantExtension"] = "GrantExtension"
+    clock: str
+    by: int = Field(gt=0, le=366, description="In the clock's own unit (days, working days, hours)")
+    reason: str = Field(min_length=2, max_length=500)
+
+
+# --- clock events ------------------------------------------------------------------------------
+
+
+class ClockStarted(Event):
+    type: Literal["ClockStarted"] = "ClockStarted"
+    clock: Clock
+
+
+class ClockEscalated(Event):
+    type: Literal["ClockEscalated"] = "ClockEscalated"
+    clock: str
+    rung: Rung
+    due_at: datetime
+    at: datetime
+
+
+class ClockExtended(Event):
+    type: Literal["ClockExtended"] = "ClockExtended"
+    clock: Clock  # the clock as it runs after the extension
+    by: int
+    reason: str
+
+
+class ClockPaused(Event):
+    type: Literal["ClockPaused"] = "ClockPaused"
+    clock: Clock
+    reason: str
+
+
+class ClockResumed(Event):
+    type: Literal["ClockResumed"] = "ClockResumed"
+    clock: Clock
+
+
+class ClockStopped(Event):
+    type: Literal["ClockStopped"] = "ClockStopped"
+    clock: str
+    reason: str
+
+
+ClockEvent = ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped
+ClockCommand = EscalateClock | GrantExtension
+
+
+def decide_clock_command(state: CaseState, command: ClockCommand, ctx: DecisionContext) -> list[Event]:
+    """Escalation by the system and extensions by a supervisor, for any lifecycle."""
+    clock = state.clocks.get(command.clock)
+    if clock is None:
+        raise DomainError("no_such_clock", f"no clock named {command.clock!r} runs on this case")
+    match command:
+        case EscalateClock():
+            if ctx.actor != SYSTEM:
+                raise DomainError("role_not_allowed", "only the system's timer escalates a clock")
+            due = clock.rungs_due(ctx.now)
+            if not due:
+                raise DomainError("not_due", f"no rung of {clock.name} is due yet")
+            return [
+                ClockEscalated(clock=clock.name, rung=r, due_at=clock.due_at, at=ctx.now) for r in due
+            ]
+        case GrantExtension():
+            require_role(ctx.actor, [Role.SUPERVISOR], "granting an extension")
+            extended = extend_clock(clock, command.by, ctx.now, ctx.calendar)
+            return [ClockExtended(clock=extended, by=command.by, reason=command.reason)]
+
+
+def evolve_clock_event(state: S, event: ClockEvent) -> S:
+    """Fold a clock event into any lifecycle's state."""
+    match event:
+        case ClockStarted(clock=clock) | ClockExtended(clock=clock) | ClockPaused(clock=clock) | ClockResumed(
+            clock=clock
+        ):
+            return state.with_clock(clock)
+        case ClockEscalated(clock=name, rung=rung):
+            clock = state.clocks[name]
+            return state.with_clock(clock.model_copy(update={"reached": max(clock.reached, rung)}))
+        case ClockStopped(clock=name):
+            return state.without_clock(name)
+
+
+__all__ = [
+    "CaseState", "ClockCommand", "ClockEscalated", "ClockEvent", "ClockExtended", "ClockPaused",
+    "ClockResumed", "ClockStarted", "ClockStopped", "EscalateClock", "GrantExtension",
+    "decide_clock_command", "evolve_clock_event", "pause_clock", "resume_clock", "start_clock",
+]

@@ -1,0 +1,197 @@
+"""Statutory clocks: a deadline attached to a stage, with pause, extension and an escalation ladder.
+
+A clock is computed once, when it starts (or is resumed or extended), and stores every rung's
+instant and the calendar basis it was computed on. Later decisions read those instants, so
+replaying a case never depends on a calendar that has since learned a new year.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.calendar import WorkingDayCalendar, end_of_day, local_date
+
+
+class ClockUnit(StrEnum):
+    HOURS = "hours"
+    CALENDAR_DAYS = "calendar_days"
+    WORKING_DAYS = "working_days"
+    FIXED_DATE = "fixed_date"  # e.g. 31 March: `amount` is month * 100 + day
+
+
+class Rung(IntEnum):
+    """The escalation ladder; the value is the escalation level a rung puts a case on."""
+
+    NONE = -1
+    REMINDER = 0  # before due, to the assignee
+    L1_DUE = 1  # assignee and team lead
+    L2_OVERDUE = 2  # district supervisor
+    L3_LEADERSHIP = 3  # bureau leadership
+
+
+RUNG_LABELS_ZH = {
+    Rung.NONE: "正常",
+    Rung.REMINDER: "提醒",
+    Rung.L1_DUE: "到期",
+    Rung.L2_OVERDUE: "逾期(区局)",
+    Rung.L3_LEADERSHIP: "逾期(局领导)",
+}
+
+
+class LadderPolicy(BaseModel):
+    """When each rung fires; every number is *policy* (DOMAIN.md, shared concepts)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    # policy: the reminder fires at 2/3 of the duration (kept as integers: no floats in the ledger)
+    reminder_numerator: int = Field(default=2, ge=1)
+    reminder_denominator: int = Field(default=3, ge=2)
+    l2_after_working_days: int = Field(default=1, ge=0)  # policy: 1 working day after due
+    l3_after_working_days: int = Field(default=5, ge=0)  # policy: 5 working days after due
+
+
+DEFAULT_LADDER = LadderPolicy()
+
+
+class ClockSpec(BaseModel):
+    """What a clock is: its duration, its unit, the rule it carries out, its ladder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    label_zh: str
+    unit: ClockUnit
+    amount: int = Field(gt=0)
+    rule: str  # the source of the number, e.g. "民发〔2021〕57号 Art 15"
+    ladder: LadderPolicy = DEFAULT_LADDER
+
+
+class Clock(BaseModel):
+    """A running (or paused) clock with every rung's instant computed in advance."""
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: ClockSpec
+    started_at: datetime
+    due_at: datetime
+    basis: str
+    rungs: dict[Rung, datetime]
+    reached: Rung = Rung.NONE
+    paused_at: datetime | None = None
+    remaining: int | None = None  # while paused: working days, or seconds for other units
+    extensions: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def running(self) -> bool:
+        return self.paused_at is None
+
+    def next_rung(self) -> tuple[Rung, datetime] | None:
+        """The first rung not yet reached, and when it fires; None when paused or at the top."""
+        if not self.running:
+            return None
+        for rung in sorted(self.rungs):
+            if rung > self.reached:
+                return rung, self.rungs[rung]
+        return None
+
+    def rungs_due(self, now: datetime) -> list[Rung]:
+        """Every rung not yet reached whose instant has come, lowest first."""
+        if not self.running:
+            return []
+        return [r for r in sorted(self.rungs) if r > self.reached and self.rungs[r] <= now]
+
+
+def _due_at(unit: ClockUnit, amount: int, start: datetime, calendar: WorkingDayCalendar) -> datetime:
+    match unit:
+        case ClockUnit.HOURS:
+            return start + timedelta(hours=amount)
+        case ClockUnit.CALENDAR_DAYS:
+            return start + timedelta(days=amount)
+        case ClockUnit.WORKING_DAYS:
+            return end_of_day(calendar.add_working_days(local_date(start), amount))
+        case ClockUnit.FIXED_DATE:
+            month, day = divmod(amount, 100)
+            today = local_date(start)
+            year = today.year if (today.month, today.day) <= (month, day) else today.year + 1
+            return end_of_day(today.replace(year=year, month=month, day=day))
+
+
+def _ladder(
+    spec: ClockSpec, started_at: datetime, due_at: datetime, calendar: WorkingDayCalendar
+) -> dict[Rung, datetime]:
+    due_day = local_date(due_at - timedelta(microseconds=1))  # the last day the deadline covers
+    policy = spec.ladder
+    return {
+        Rung.REMINDER: started_at
+        + (due_at - started_at) * policy.reminder_numerator / policy.reminder_denominator,
+        Rung.L1_DUE: due_at,
+        Rung.L2_OVERDUE: end_of_day(calendar.add_working_days(due_day, policy.l2_after_working_days)),
+        Rung.L3_LEADERSHIP: end_of_day(calendar.add_working_days(due_day, policy.l3_after_working_days)),
+    }
+
+
+def _basis(start: datetime, rungs: dict[Rung, datetime], calendar: WorkingDayCalendar) -> str:
+    return calendar.basis_between(local_date(start), local_date(rungs[Rung.L3_LEADERSHIP]))
+
+
+def start_clock(spec: ClockSpec, started_at: datetime, calendar: WorkingDayCalendar) -> Clock:
+    """Start a clock now: compute its due instant, its ladder and the basis of both."""
+    due_at = _due_at(spec.unit, spec.amount, started_at, calendar)
+    rungs = _ladder(spec, started_at, due_at, calendar)
+    return Clock(
+        spec=spec, started_at=started_at, due_at=due_at, rungs=rungs,
+        basis=_basis(started_at, rungs, calendar),
+    )
+
+
+def pause_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Clock:
+    """Stop a clock's time (e.g. waiting for the applicant's missing papers)."""
+    if clock.spec.unit is ClockUnit.WORKING_DAYS:
+        due_day = local_date(clock.due_at - timedelta(microseconds=1))
+        remaining = calendar.working_days_after(local_date(at), due_day)
+    else:
+        remaining = max(0, int((clock.due_at - at).total_seconds()))
+    return clock.model_copy(update={"paused_at": at, "remaining": remaining})
+
+
+def resume_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Clock:
+    """Restart a paused clock with the time it had left when it was paused."""
+    if clock.paused_at is None or clock.remaining is None:
+        return clock
+    if clock.spec.unit is ClockUnit.WORKING_DAYS:
+        due_at = end_of_day(calendar.add_working_days(local_date(at), clock.remaining))
+    else:
+        due_at = at + timedelta(seconds=clock.remaining)
+    rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
+    return clock.model_copy(update={
+        "due_at": due_at, "rungs": rungs, "paused_at": None, "remaining": None,
+        "basis": _basis(clock.started_at, rungs, calendar),
+    })
+
+
+def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalendar) -> Clock:
+    """Move a clock's due instant later by `by` units of its own kind (延期).
+
+    Rungs the new ladder puts in the past count as reached, so an extension never fires a
+    reminder for time that has already gone by.
+    """
+    unit = clock.spec.unit
+    if unit is ClockUnit.FIXED_DATE:
+        unit = ClockUnit.CALENDAR_DAYS  # a fixed date is extended by calendar days
+    base = clock.due_at
+    if unit is ClockUnit.WORKING_DAYS:
+        base = clock.due_at - timedelta(microseconds=1)  # count from the last covered day
+    due_at = _due_at(unit, by, base, calendar)
+    rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
+    passed = [r for r in sorted(rungs) if rungs[r] <= at]
+    return clock.model_copy(update={
+        "due_at": due_at, "rungs": rungs, "reached": passed[-1] if passed else Rung.NONE,
+        "extensions": clock.extensions + 1, "basis": _basis(clock.started_at, rungs, calendar),
+    })

@@ -1,0 +1,56 @@
+"""A lifecycle is a decider: initial state, decide, evolve, plus how its messages are parsed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import TypeAdapter
+
+from domain.case import CaseState
+from domain.messages import Command, DecisionContext, Event
+
+S = TypeVar("S", bound=CaseState)
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Lifecycle(Generic[S]):
+    """Everything the runtime, the ledger and the API need to know about one kind of case."""
+
+    kind: str  # rescue | relief | social_org
+    id_prefix: str  # RSC, REL, ORG: case ids read RSC-2026-000123
+    label_zh: str
+    state_type: type[S]
+    commands: TypeAdapter[Any]  # the discriminated union of the lifecycle's commands
+    events: TypeAdapter[Any]  # the discriminated union of its events
+    decide: Callable[[S, Any, DecisionContext], list[Event]]
+    evolve: Callable[[S, Any], S]
+    opening_commands: frozenset[str]  # command types that may open a new case
+    stage_labels_zh: Mapping[str, str] = field(default_factory=dict)
+    # (event type, stored schema version) -> function lifting the payload one version up
+    upcasters: Mapping[tuple[str, int], Upcaster] = field(default_factory=dict)
+
+    def initial(self, case_id: str) -> S:
+        return self.state_type(case_id=case_id)
+
+    def parse_command(self, raw: Mapping[str, Any]) -> Command:
+        command: Command = self.commands.validate_python(raw)
+        return command
+
+    def parse_event(self, type_: str, schema_version: int, payload: Mapping[str, Any]) -> Event:
+        """Rebuild a stored event, upcasting old schema versions on read (never on disk)."""
+        body = dict(payload)
+        version = schema_version
+        while (upcast := self.upcasters.get((type_, version))) is not None:
+            body = upcast(body)
+            version += 1
+        event: Event = self.events.validate_python({**body, "type": type_, "schema_version": version})
+        return event
+
+    def fold(self, events: Iterable[Event], state: S) -> S:
+        for event in events:
+            state = self.evolve(state, event)
+        return state

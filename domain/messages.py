@@ -1,0 +1,42 @@
+"""Base shapes of commands and events: small, frozen, named, versioned."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.actors import Actor
+from domain.calendar import WorkingDayCalendar
+
+
+class Command(BaseModel):
+    """An imperative an actor asks of a case; `type` discriminates the lifecycle's union."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Event(BaseModel):
+    """A past-tense fact recorded in the ledger. `schema_version` lets old payloads be upcast."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = 1
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body stored in the ledger (everything but type and schema version)."""
+        return self.model_dump(mode="json", exclude={"type", "schema_version"})
+
+
+class DecisionContext:
+    """What a decider may know besides state and command: the time, the actor, the calendar."""
+
+    __slots__ = ("actor", "calendar", "now")
+
+    def __init__(self, now: datetime, actor: Actor, calendar: WorkingDayCalendar) -> None:
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        self.now = now
+        self.actor = actor
+        self.calendar = calendar

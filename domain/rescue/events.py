@@ -1,0 +1,107 @@
+"""What happened in a rescue case, in the past tense."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from domain.case import (
+    ClockEscalated, ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped,
+)
+from domain.messages import Event
+from domain.rescue.commands import (
+    Category, InformationGiven, PersonDetails, ReportSource, Screening, Vulnerability,
+)
+
+
+class PersonReported(Event):
+    type: Literal["PersonReported"] = "PersonReported"
+    source: ReportSource
+    unit: str
+    location: str
+    observed: list[Vulnerability]
+    escorted_to_station: bool
+    note: str
+    at: datetime
+
+
+class EmergencyServiceCalled(Event):
+    """Acute illness: the emergency service (120) first, the station informed (沪条例 Art 30)."""
+
+    type: Literal["EmergencyServiceCalled"] = "EmergencyServiceCalled"
+    at: datetime
+
+
+class HelpRefused(Event):
+    type: Literal["HelpRefused"] = "HelpRefused"
+    extreme_weather: bool
+    supplies_given: list[str]
+    at: datetime
+
+
+class IntakeRegistered(Event):
+    type: Literal["IntakeRegistered"] = "IntakeRegistered"
+    person: PersonDetails
+    information: InformationGiven
+    screening: Screening
+    identified: bool
+    at: datetime
+
+
+class ProvisionalAssistanceGranted(Event):
+    """Cannot give information because of age or disability: help first, verify later (先行救助)."""
+
+    type: Literal["ProvisionalAssistanceGranted"] = "ProvisionalAssistanceGranted"
+    at: datetime
+
+
+class ReferredToHospital(Event):
+    type: Literal["ReferredToHospital"] = "ReferredToHospital"
+    reason: str
+    at: datetime
+
+
+class ReferredToPolice(Event):
+    type: Literal["ReferredToPolice"] = "ReferredToPolice"
+    reason: str
+    at: datetime
+
+
+class AssistanceDenied(Event):
+    """The written refusal with reasons (不予救助通知书, 办法 Art 6)."""
+
+    type: Literal["AssistanceDenied"] = "AssistanceDenied"
+    reasons: list[str]
+    at: datetime
+
+
+class PersonClassified(Event):
+    type: Literal["PersonClassified"] = "PersonClassified"
+    categories: list[Category]
+    housed_with_women: bool  # women are housed apart (办法 Art 8)
+    stay_limit_applies: bool
+    at: datetime
+
+
+class TemporaryGuardianshipAssumed(Event):
+    """民政 takes temporary guardianship of a minor (未成年人保护法 Art 92)."""
+
+    type: Literal["TemporaryGuardianshipAssumed"] = "TemporaryGuardianshipAssumed"
+    at: datetime
+
+
+class CaseClosed(Event):
+    type: Literal["CaseClosed"] = "CaseClosed"
+    reason: str
+    at: datetime
+
+
+RescueEvent = Annotated[
+    PersonReported | EmergencyServiceCalled | HelpRefused | IntakeRegistered
+    | ProvisionalAssistanceGranted | ReferredToHospital | ReferredToPolice | AssistanceDenied
+    | PersonClassified | TemporaryGuardianshipAssumed | CaseClosed
+    | ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped,
+    Field(discriminator="type"),
+]

