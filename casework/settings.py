@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "dev-only-change-me"  # noqa: S105 - refused outside development
+PLACEHOLDER_SECRET = "dev-only-change-me"
 
 
 class Settings(BaseSettings):
@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError("CASEWORK_SECRET_KEY is still the development placeholder; set a real secret")
+            raise ValueError(
+                "CASEWORK_SECRET_KEY is still the development placeholder; set a real secret"
+            )
         return self
 
 

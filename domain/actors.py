@@ -42,16 +42,22 @@ def require_role(actor: Actor, allowed: Iterable[Role], doing: str) -> None:
     allowed_roles = frozenset(allowed)
     if actor.role not in allowed_roles:
         names = ", ".join(sorted(r.value for r in allowed_roles))
-        raise DomainError("role_not_allowed", f"{doing} needs one of: {names}; {actor.role.value} may not")
+        raise DomainError(
+            "role_not_allowed", f"{doing} needs one of: {names}; {actor.role.value} may not"
+        )
 
 
 def require_four_eyes(maker: str | None, checker: Actor, what: str) -> None:
     """Maker and checker must differ: whoever drafted something may not approve it."""
     if maker is not None and maker == checker.user_id:
-        raise DomainError("four_eyes", f"{checker.user_id} drafted the {what} and may not also approve it")
+        raise DomainError(
+            "four_eyes", f"{checker.user_id} drafted the {what} and may not also approve it"
+        )
 
 
 def require_uninvolved(involved: Iterable[str], reviewer: Actor, what: str) -> None:
     """A review is done by someone who took no part in the thing under review."""
     if reviewer.user_id in set(involved):
-        raise DomainError("four_eyes", f"{reviewer.user_id} took part in the {what} and may not review it")
+        raise DomainError(
+            "four_eyes", f"{reviewer.user_id} took part in the {what} and may not review it"
+        )

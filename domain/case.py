@@ -29,7 +29,9 @@ class CaseState(BaseModel):
     @property
     def escalation_level(self) -> int:
         """0 when nothing is overdue, else the highest rung (L1-L3) any running clock reached."""
-        return max((int(c.reached) for c in self.clocks.values() if c.reached >= Rung.L1_DUE), default=0)
+        return max(
+            (int(c.reached) for c in self.clocks.values() if c.reached >= Rung.L1_DUE), default=0
+        )
 
     @property
     def next_due_at(self) -> datetime | None:
@@ -45,7 +47,9 @@ class CaseState(BaseModel):
         return self.model_copy(update={"clocks": {**self.clocks, clock.name: clock}})
 
     def without_clock(self, name: str) -> Self:
-        return self.model_copy(update={"clocks": {k: v for k, v in self.clocks.items() if k != name}})
+        return self.model_copy(
+            update={"clocks": {k: v for k, v in self.clocks.items() if k != name}}
+        )
 
 
 S = TypeVar("S", bound=CaseState)
@@ -110,11 +114,15 @@ class ClockStopped(Event):
     reason: str
 
 
-ClockEvent = ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped
+ClockEvent = (
+    ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped
+)
 ClockCommand = EscalateClock | GrantExtension
 
 
-def decide_clock_command(state: CaseState, command: ClockCommand, ctx: DecisionContext) -> list[Event]:
+def decide_clock_command(
+    state: CaseState, command: ClockCommand, ctx: DecisionContext
+) -> list[Event]:
     """Escalation by the system and extensions by a supervisor, for any lifecycle."""
     clock = state.clocks.get(command.clock)
     if clock is None:
@@ -127,7 +135,8 @@ def decide_clock_command(state: CaseState, command: ClockCommand, ctx: DecisionC
             if not due:
                 raise DomainError("not_due", f"no rung of {clock.name} is due yet")
             return [
-                ClockEscalated(clock=clock.name, rung=r, due_at=clock.due_at, at=ctx.now) for r in due
+                ClockEscalated(clock=clock.name, rung=r, due_at=clock.due_at, at=ctx.now)
+                for r in due
             ]
         case GrantExtension():
             require_role(ctx.actor, [Role.SUPERVISOR], "granting an extension")
@@ -138,8 +147,11 @@ def decide_clock_command(state: CaseState, command: ClockCommand, ctx: DecisionC
 def evolve_clock_event(state: S, event: ClockEvent) -> S:
     """Fold a clock event into any lifecycle's state."""
     match event:
-        case ClockStarted(clock=clock) | ClockExtended(clock=clock) | ClockPaused(clock=clock) | ClockResumed(
-            clock=clock
+        case (
+            ClockStarted(clock=clock)
+            | ClockExtended(clock=clock)
+            | ClockPaused(clock=clock)
+            | ClockResumed(clock=clock)
         ):
             return state.with_clock(clock)
         case ClockEscalated(clock=name, rung=rung):
@@ -150,7 +162,20 @@ def evolve_clock_event(state: S, event: ClockEvent) -> S:
 
 
 __all__ = [
-    "CaseState", "ClockCommand", "ClockEscalated", "ClockEvent", "ClockExtended", "ClockPaused",
-    "ClockResumed", "ClockStarted", "ClockStopped", "EscalateClock", "GrantExtension",
-    "decide_clock_command", "evolve_clock_event", "pause_clock", "resume_clock", "start_clock",
+    "CaseState",
+    "ClockCommand",
+    "ClockEscalated",
+    "ClockEvent",
+    "ClockExtended",
+    "ClockPaused",
+    "ClockResumed",
+    "ClockStarted",
+    "ClockStopped",
+    "EscalateClock",
+    "GrantExtension",
+    "decide_clock_command",
+    "evolve_clock_event",
+    "pause_clock",
+    "resume_clock",
+    "start_clock",
 ]

@@ -108,7 +108,9 @@ class Clock(BaseModel):
         return [r for r in sorted(self.rungs) if r > self.reached and self.rungs[r] <= now]
 
 
-def _due_at(unit: ClockUnit, amount: int, start: datetime, calendar: WorkingDayCalendar) -> datetime:
+def _due_at(
+    unit: ClockUnit, amount: int, start: datetime, calendar: WorkingDayCalendar
+) -> datetime:
     match unit:
         case ClockUnit.HOURS:
             return start + timedelta(hours=amount)
@@ -132,8 +134,12 @@ def _ladder(
         Rung.REMINDER: started_at
         + (due_at - started_at) * policy.reminder_numerator / policy.reminder_denominator,
         Rung.L1_DUE: due_at,
-        Rung.L2_OVERDUE: end_of_day(calendar.add_working_days(due_day, policy.l2_after_working_days)),
-        Rung.L3_LEADERSHIP: end_of_day(calendar.add_working_days(due_day, policy.l3_after_working_days)),
+        Rung.L2_OVERDUE: end_of_day(
+            calendar.add_working_days(due_day, policy.l2_after_working_days)
+        ),
+        Rung.L3_LEADERSHIP: end_of_day(
+            calendar.add_working_days(due_day, policy.l3_after_working_days)
+        ),
     }
 
 
@@ -146,7 +152,10 @@ def start_clock(spec: ClockSpec, started_at: datetime, calendar: WorkingDayCalen
     due_at = _due_at(spec.unit, spec.amount, started_at, calendar)
     rungs = _ladder(spec, started_at, due_at, calendar)
     return Clock(
-        spec=spec, started_at=started_at, due_at=due_at, rungs=rungs,
+        spec=spec,
+        started_at=started_at,
+        due_at=due_at,
+        rungs=rungs,
         basis=_basis(started_at, rungs, calendar),
     )
 
@@ -170,10 +179,15 @@ def resume_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Cl
     else:
         due_at = at + timedelta(seconds=clock.remaining)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
-    return clock.model_copy(update={
-        "due_at": due_at, "rungs": rungs, "paused_at": None, "remaining": None,
-        "basis": _basis(clock.started_at, rungs, calendar),
-    })
+    return clock.model_copy(
+        update={
+            "due_at": due_at,
+            "rungs": rungs,
+            "paused_at": None,
+            "remaining": None,
+            "basis": _basis(clock.started_at, rungs, calendar),
+        }
+    )
 
 
 def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalendar) -> Clock:
@@ -191,7 +205,12 @@ def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalend
     due_at = _due_at(unit, by, base, calendar)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
     passed = [r for r in sorted(rungs) if rungs[r] <= at]
-    return clock.model_copy(update={
-        "due_at": due_at, "rungs": rungs, "reached": passed[-1] if passed else Rung.NONE,
-        "extensions": clock.extensions + 1, "basis": _basis(clock.started_at, rungs, calendar),
-    })
+    return clock.model_copy(
+        update={
+            "due_at": due_at,
+            "rungs": rungs,
+            "reached": passed[-1] if passed else Rung.NONE,
+            "extensions": clock.extensions + 1,
+            "basis": _basis(clock.started_at, rungs, calendar),
+        }
+    )

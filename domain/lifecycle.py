@@ -47,7 +47,9 @@ class Lifecycle(Generic[S]):
         while (upcast := self.upcasters.get((type_, version))) is not None:
             body = upcast(body)
             version += 1
-        event: Event = self.events.validate_python({**body, "type": type_, "schema_version": version})
+        event: Event = self.events.validate_python(
+            {**body, "type": type_, "schema_version": version}
+        )
         return event
 
     def fold(self, events: Iterable[Event], state: S) -> S:

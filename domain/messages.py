@@ -16,12 +16,15 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    type: str
+
 
 class Event(BaseModel):
     """A past-tense fact recorded in the ledger. `schema_version` lets old payloads be upcast."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    type: str
     schema_version: int = 1
 
     def payload(self) -> dict[str, Any]:

@@ -15,7 +15,9 @@ def lifecycle_for(kind: str) -> Lifecycle[Any]:
     try:
         return LIFECYCLES[kind]
     except KeyError:
-        raise DomainError("unknown_kind", f"no lifecycle named {kind!r}; known: {', '.join(LIFECYCLES)}") from None
+        raise DomainError(
+            "unknown_kind", f"no lifecycle named {kind!r}; known: {', '.join(LIFECYCLES)}"
+        ) from None
 
 
 def kind_of_case(case_id: str) -> Lifecycle[Any]:

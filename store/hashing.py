@@ -18,8 +18,15 @@ def canonical_time(moment: datetime) -> str:
 
 
 def canonical(
-    *, stream_id: str, version: int, event_id: UUID, type_: str, schema_version: int,
-    payload: dict[str, Any], actor: Actor, occurred_at: datetime,
+    *,
+    stream_id: str,
+    version: int,
+    event_id: UUID,
+    type_: str,
+    schema_version: int,
+    payload: dict[str, Any],
+    actor: Actor,
+    occurred_at: datetime,
 ) -> bytes:
     """The bytes an event's hash covers: sorted-key compact JSON of its meaning (UTF-8).
 

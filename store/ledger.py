@@ -63,10 +63,19 @@ class Ledger:
                     if original is not None:
                         return original
                     raise ConcurrencyConflict(stream_id, expected_version, version)
-                rows = self._rows(stream_id, expected_version, prev_hash, new_events,
-                                  workflow_id, run_id, trace_id)
+                rows = self._rows(
+                    stream_id,
+                    expected_version,
+                    prev_hash,
+                    new_events,
+                    workflow_id,
+                    run_id,
+                    trace_id,
+                )
                 positions = list(
-                    (await conn.execute(events.insert().returning(events.c.position), rows)).scalars()
+                    (
+                        await conn.execute(events.insert().returning(events.c.position), rows)
+                    ).scalars()
                 )
                 if summary is not None:
                     await self._project(conn, summary, rows[-1]["version"], positions[-1])
@@ -89,40 +98,70 @@ class Ledger:
 
     @staticmethod
     def _rows(
-        stream_id: str, expected_version: int, prev_hash: bytes, new_events: Sequence[NewEvent],
-        workflow_id: str | None, run_id: str | None, trace_id: str | None,
+        stream_id: str,
+        expected_version: int,
+        prev_hash: bytes,
+        new_events: Sequence[NewEvent],
+        workflow_id: str | None,
+        run_id: str | None,
+        trace_id: str | None,
     ) -> list[dict[str, Any]]:
         rows = []
         for offset, event in enumerate(new_events, start=1):
             version = expected_version + offset
-            digest = chain(prev_hash, canonical(
-                stream_id=stream_id, version=version, event_id=event.event_id, type_=event.type,
-                schema_version=event.schema_version, payload=event.payload, actor=event.actor,
-                occurred_at=event.occurred_at,
-            ))
-            rows.append({
-                "stream_id": stream_id, "version": version, "event_id": event.event_id,
-                "type": event.type, "schema_version": event.schema_version,
-                "payload": event.payload, "actor_id": event.actor.user_id,
-                "actor_role": event.actor.role.value, "actor_unit": event.actor.unit,
-                "occurred_at": event.occurred_at, "workflow_id": workflow_id, "run_id": run_id,
-                "trace_id": trace_id, "prev_hash": prev_hash, "hash": digest,
-            })
+            digest = chain(
+                prev_hash,
+                canonical(
+                    stream_id=stream_id,
+                    version=version,
+                    event_id=event.event_id,
+                    type_=event.type,
+                    schema_version=event.schema_version,
+                    payload=event.payload,
+                    actor=event.actor,
+                    occurred_at=event.occurred_at,
+                ),
+            )
+            rows.append(
+                {
+                    "stream_id": stream_id,
+                    "version": version,
+                    "event_id": event.event_id,
+                    "type": event.type,
+                    "schema_version": event.schema_version,
+                    "payload": event.payload,
+                    "actor_id": event.actor.user_id,
+                    "actor_role": event.actor.role.value,
+                    "actor_unit": event.actor.unit,
+                    "occurred_at": event.occurred_at,
+                    "workflow_id": workflow_id,
+                    "run_id": run_id,
+                    "trace_id": trace_id,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                }
+            )
             prev_hash = digest
         return rows
 
     @staticmethod
-    async def _project(conn: AsyncConnection, summary: CaseSummary, version: int, position: int) -> None:
+    async def _project(
+        conn: AsyncConnection, summary: CaseSummary, version: int, position: int
+    ) -> None:
         values = {
-            **summary.model_dump(), "version": version, "last_position": position,
+            **summary.model_dump(),
+            "version": version,
+            "last_position": position,
             "updated_at": datetime.now(UTC),
         }
         stmt = pg_insert(cases).values(values)
-        await conn.execute(stmt.on_conflict_do_update(
-            index_elements=[cases.c.case_id],
-            set_={k: stmt.excluded[k] for k in values if k != "case_id"},
-            where=cases.c.version < stmt.excluded.version,
-        ))
+        await conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[cases.c.case_id],
+                set_={k: stmt.excluded[k] for k in values if k != "case_id"},
+                where=cases.c.version < stmt.excluded.version,
+            )
+        )
 
     @staticmethod
     async def _original(
@@ -130,19 +169,31 @@ class Ledger:
     ) -> AppendResult | None:
         """The result of an earlier append of these very events, if they are stored."""
         ids = [e.event_id for e in new_events]
-        found = (await conn.execute(
-            select(events.c.event_id, events.c.stream_id, events.c.version, events.c.position,
-                   events.c.hash)
-            .where(events.c.event_id.in_(ids))
-            .order_by(events.c.version)
-        )).all()
+        found = (
+            await conn.execute(
+                select(
+                    events.c.event_id,
+                    events.c.stream_id,
+                    events.c.version,
+                    events.c.position,
+                    events.c.hash,
+                )
+                .where(events.c.event_id.in_(ids))
+                .order_by(events.c.version)
+            )
+        ).all()
         if not found:
             return None
         if [r.event_id for r in found] != ids or any(r.stream_id != stream_id for r in found):
-            raise IdempotencyMismatch(f"event ids of this append were used for other events in {stream_id}")
+            raise IdempotencyMismatch(
+                f"event ids of this append were used for other events in {stream_id}"
+            )
         return AppendResult(
-            stream_id=stream_id, first_version=found[0].version, last_version=found[-1].version,
-            last_hash=found[-1].hash.hex(), positions=[r.position for r in found],
+            stream_id=stream_id,
+            first_version=found[0].version,
+            last_version=found[-1].version,
+            last_hash=found[-1].hash.hex(),
+            positions=[r.position for r in found],
         )
 
     async def stream_version(self, stream_id: str, conn: AsyncConnection | None = None) -> int:
@@ -162,7 +213,9 @@ class Ledger:
         if as_of is not None:
             conditions.append(events.c.occurred_at <= as_of)
         async with self._engine.connect() as conn:
-            result = await conn.execute(select(events).where(and_(*conditions)).order_by(events.c.version))
+            result = await conn.execute(
+                select(events).where(and_(*conditions)).order_by(events.c.version)
+            )
             return [_stored(row) for row in result]
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
@@ -192,12 +245,17 @@ class Ledger:
                 problem = _check_row(row, prev, expected_version)
                 if problem is not None:
                     return ChainVerification(
-                        stream_id=stream_id, valid=False, events=count,
-                        first_bad_version=row.version, problem=problem,
+                        stream_id=stream_id,
+                        valid=False,
+                        events=count,
+                        first_bad_version=row.version,
+                        problem=problem,
                     )
                 prev, expected_version = row.hash, expected_version + 1
         return ChainVerification(
-            stream_id=stream_id, valid=count > 0, events=count,
+            stream_id=stream_id,
+            valid=count > 0,
+            events=count,
             head_hash=prev.hex() if count else None,
             problem=None if count else "no events in this stream",
         )
@@ -208,11 +266,19 @@ def _check_row(row: Row[Any], prev: bytes, expected_version: int) -> str | None:
         return f"version {expected_version} is missing"
     if bytes(row.prev_hash) != prev:
         return "prev_hash does not match the previous event's hash"
-    digest = chain(prev, canonical(
-        stream_id=row.stream_id, version=row.version, event_id=row.event_id, type_=row.type,
-        schema_version=row.schema_version, payload=row.payload, actor=_actor(row),
-        occurred_at=row.occurred_at,
-    ))
+    digest = chain(
+        prev,
+        canonical(
+            stream_id=row.stream_id,
+            version=row.version,
+            event_id=row.event_id,
+            type_=row.type,
+            schema_version=row.schema_version,
+            payload=row.payload,
+            actor=_actor(row),
+            occurred_at=row.occurred_at,
+        ),
+    )
     if digest != bytes(row.hash):
         return "content does not match its hash"
     return None
@@ -224,10 +290,19 @@ def _actor(row: Row[Any]) -> Actor:
 
 def _stored(row: Row[Any]) -> StoredEvent:
     return StoredEvent(
-        position=row.position, stream_id=row.stream_id, version=row.version,
+        position=row.position,
+        stream_id=row.stream_id,
+        version=row.version,
         event_id=row.event_id if isinstance(row.event_id, UUID) else UUID(str(row.event_id)),
-        type=row.type, schema_version=row.schema_version, payload=row.payload, actor=_actor(row),
-        occurred_at=row.occurred_at, recorded_at=row.recorded_at, workflow_id=row.workflow_id,
-        run_id=row.run_id, trace_id=row.trace_id, prev_hash=bytes(row.prev_hash).hex(),
+        type=row.type,
+        schema_version=row.schema_version,
+        payload=row.payload,
+        actor=_actor(row),
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        workflow_id=row.workflow_id,
+        run_id=row.run_id,
+        trace_id=row.trace_id,
+        prev_hash=bytes(row.prev_hash).hex(),
         hash=bytes(row.hash).hex(),
     )

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, DateTime, Identity, Integer, LargeBinary, MetaData, SmallInteger,
-    Table, Text, UniqueConstraint, text,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Identity,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("position", BigInteger, Identity(always=True), primary_key=True),
     Column("stream_id", Text, nullable=False),
     Column("version", Integer, nullable=False),
@@ -36,7 +48,8 @@ events = Table(
 )
 
 cases = Table(
-    "cases", metadata,
+    "cases",
+    metadata,
     Column("case_id", Text, primary_key=True),
     Column("kind", Text, nullable=False),
     Column("stage", Text, nullable=False),
@@ -52,7 +65,8 @@ cases = Table(
 )
 
 case_numbers = Table(
-    "case_numbers", metadata,
+    "case_numbers",
+    metadata,
     Column("prefix", Text, primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("last_number", Integer, nullable=False),

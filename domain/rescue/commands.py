@@ -129,7 +129,13 @@ class CloseReport(Command):
 
 
 RescueCommand = Annotated[
-    ReportPerson | RecordHelpRefused | RegisterIntake | DenyAssistance | ClassifyPerson
-    | CloseReport | EscalateClock | GrantExtension,
+    ReportPerson
+    | RecordHelpRefused
+    | RegisterIntake
+    | DenyAssistance
+    | ClassifyPerson
+    | CloseReport
+    | EscalateClock
+    | GrantExtension,
     Field(discriminator="type"),
 ]

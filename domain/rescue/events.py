@@ -8,11 +8,21 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from domain.case import (
-    ClockEscalated, ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped,
+    ClockEscalated,
+    ClockExtended,
+    ClockPaused,
+    ClockResumed,
+    ClockStarted,
+    ClockStopped,
 )
 from domain.messages import Event
 from domain.rescue.commands import (
-    Category, InformationGiven, PersonDetails, ReportSource, Screening, Vulnerability,
+    Category,
+    InformationGiven,
+    PersonDetails,
+    ReportSource,
+    Screening,
+    Vulnerability,
 )
 
 
@@ -99,9 +109,22 @@ class CaseClosed(Event):
 
 
 RescueEvent = Annotated[
-    PersonReported | EmergencyServiceCalled | HelpRefused | IntakeRegistered
-    | ProvisionalAssistanceGranted | ReferredToHospital | ReferredToPolice | AssistanceDenied
-    | PersonClassified | TemporaryGuardianshipAssumed | CaseClosed
-    | ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped,
+    PersonReported
+    | EmergencyServiceCalled
+    | HelpRefused
+    | IntakeRegistered
+    | ProvisionalAssistanceGranted
+    | ReferredToHospital
+    | ReferredToPolice
+    | AssistanceDenied
+    | PersonClassified
+    | TemporaryGuardianshipAssumed
+    | CaseClosed
+    | ClockStarted
+    | ClockEscalated
+    | ClockExtended
+    | ClockPaused
+    | ClockResumed
+    | ClockStopped,
     Field(discriminator="type"),
 ]

@@ -16,8 +16,11 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
 def new_events(count: int, *, start: datetime = T0, type_: str = "NoteRecorded") -> list[NewEvent]:
     return [
         NewEvent(
-            event_id=uuid.uuid4(), type=type_, payload={"n": i, "text": f"第{i}条记录"},
-            actor=OPERATOR, occurred_at=start + timedelta(minutes=i),
+            event_id=uuid.uuid4(),
+            type=type_,
+            payload={"n": i, "text": f"第{i}条记录"},
+            actor=OPERATOR,
+            occurred_at=start + timedelta(minutes=i),
         )
         for i in range(count)
     ]

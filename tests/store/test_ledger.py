@@ -13,7 +13,9 @@ from store.ledger import Ledger
 from tests.store.factories import new_events, summary
 
 
-async def test_append_chains_hashes_and_writes_the_read_model(ledger: Ledger, stream_id: str) -> None:
+async def test_append_chains_hashes_and_writes_the_read_model(
+    ledger: Ledger, stream_id: str
+) -> None:
     first = await ledger.append(stream_id, 0, new_events(2), summary(stream_id))
     second = await ledger.append(stream_id, 2, new_events(1), summary(stream_id, stage="intake"))
 
@@ -24,9 +26,11 @@ async def test_append_chains_hashes_and_writes_the_read_model(ledger: Ledger, st
     assert (first.last_version, second.last_version) == (2, 3)
     assert second.last_hash == history[-1].hash
     async with ledger.engine.connect() as conn:
-        row = (await conn.execute(
-            text("SELECT stage, version FROM cases WHERE case_id = :c"), {"c": stream_id}
-        )).one()
+        row = (
+            await conn.execute(
+                text("SELECT stage, version FROM cases WHERE case_id = :c"), {"c": stream_id}
+            )
+        ).one()
     assert (row.stage, row.version) == ("intake", 3)
 
 
@@ -42,7 +46,9 @@ async def test_replayed_append_returns_the_original_result_and_writes_nothing(
     assert len(await ledger.read_stream(stream_id)) == 3
 
 
-async def test_concurrent_replays_of_one_append_store_it_once(ledger: Ledger, stream_id: str) -> None:
+async def test_concurrent_replays_of_one_append_store_it_once(
+    ledger: Ledger, stream_id: str
+) -> None:
     batch = new_events(2)
     results = await asyncio.gather(*(ledger.append(stream_id, 0, batch) for _ in range(8)))
     assert len({r.model_dump_json() for r in results}) == 1
@@ -70,11 +76,14 @@ async def test_stale_expected_version_is_a_named_conflict(ledger: Ledger, stream
     assert (raised.value.expected, raised.value.actual) == (1, 2)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE events SET payload = '{}' WHERE stream_id = :s",
-    "DELETE FROM events WHERE stream_id = :s",
-    "TRUNCATE events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET payload = '{}' WHERE stream_id = :s",
+        "DELETE FROM events WHERE stream_id = :s",
+        "TRUNCATE events",
+    ],
+)
 async def test_triggers_reject_changes_to_stored_events(
     ledger: Ledger, stream_id: str, statement: str
 ) -> None:
@@ -93,10 +102,13 @@ async def test_verification_names_the_version_altered_behind_the_triggers(
 
     async with ledger.engine.begin() as conn:  # as the table's owner, triggers disabled
         await conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_update_delete"))
-        await conn.execute(text(
-            "UPDATE events SET payload = jsonb_set(payload, '{text}', '\"改过\"') "
-            "WHERE stream_id = :s AND version = 3"
-        ), {"s": stream_id})
+        await conn.execute(
+            text(
+                "UPDATE events SET payload = jsonb_set(payload, '{text}', '\"改过\"') "
+                "WHERE stream_id = :s AND version = 3"
+            ),
+            {"s": stream_id},
+        )
         await conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_update_delete"))
 
     result = await ledger.verify(stream_id)
@@ -109,24 +121,31 @@ async def test_verification_notices_a_missing_event(ledger: Ledger, stream_id: s
     await ledger.append(stream_id, 0, new_events(4))
     async with ledger.engine.begin() as conn:
         await conn.execute(text("SET LOCAL session_replication_role = replica"))  # skips triggers
-        await conn.execute(text("DELETE FROM events WHERE stream_id = :s AND version = 2"), {"s": stream_id})
+        await conn.execute(
+            text("DELETE FROM events WHERE stream_id = :s AND version = 2"), {"s": stream_id}
+        )
 
     result = await ledger.verify(stream_id)
     assert (result.valid, result.first_bad_version) == (False, 3)
 
 
-async def test_read_all_never_passes_a_transaction_still_open(ledger: Ledger, stream_id: str) -> None:
+async def test_read_all_never_passes_a_transaction_still_open(
+    ledger: Ledger, stream_id: str
+) -> None:
     await ledger.append(stream_id, 0, new_events(1))
     before = (await ledger.read_all(0, limit=100_000))[-1].position
 
     async with ledger.engine.connect() as slow:
         # A writer takes a position and does not commit yet...
         slow_tx = await slow.begin()
-        await slow.execute(text(
-            "INSERT INTO events (stream_id, version, event_id, type, schema_version, payload, actor_id,"
-            " actor_role, actor_unit, occurred_at, prev_hash, hash) VALUES (:s, 1, gen_random_uuid(),"
-            " 'Slow', 1, '{}', 'x', 'operator', '', now(), :h, :h)"
-        ), {"s": stream_id + "-slow", "h": bytes(32)})
+        await slow.execute(
+            text(
+                "INSERT INTO events (stream_id, version, event_id, type, schema_version, payload, actor_id,"
+                " actor_role, actor_unit, occurred_at, prev_hash, hash) VALUES (:s, 1, gen_random_uuid(),"
+                " 'Slow', 1, '{}', 'x', 'operator', '', now(), :h, :h)"
+            ),
+            {"s": stream_id + "-slow", "h": bytes(32)},
+        )
         # ...while a later writer commits a higher position.
         await ledger.append(stream_id, 1, new_events(1))
         visible = [e.position for e in await ledger.read_all(before, limit=100_000)]

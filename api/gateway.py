@@ -1,0 +1,161 @@
+"""Sends commands to case workflows and translates Temporal's answers into named outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.actors import Actor
+from domain.calendar import WorkingDayCalendar
+from domain.errors import DomainError
+from domain.lifecycle import Lifecycle
+from domain.messages import DecisionContext
+from domain.registry import kind_of_case
+from workflows import search_attributes
+from workflows.contracts import (
+    COMMAND_UPDATE,
+    STATE_QUERY,
+    CaseInput,
+    CaseView,
+    CommandRequest,
+    CommandResult,
+)
+from workflows.registry import WORKFLOW_NAMES
+
+
+class CommandRefused(Exception):
+    """The case's rules refused the command; nothing was written."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class CaseNotFound(Exception):
+    pass
+
+
+class CaseGateway:
+    """The one door through which commands reach cases."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self._client = client
+        self._task_queue = task_queue
+
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    async def open_case(
+        self,
+        lifecycle: Lifecycle[Any],
+        case_id: str,
+        actor: Actor,
+        command: dict[str, Any],
+        now: datetime,
+    ) -> CommandResult:
+        """Start a case workflow with its opening command, atomically (update-with-start).
+
+        The opening command is checked against the empty case first, so a refused one starts
+        nothing at all.
+        """
+        parsed = lifecycle.parse_command(command)
+        if parsed.type not in lifecycle.opening_commands:
+            raise CommandRefused(
+                "not_an_opening_command",
+                f"a {lifecycle.kind} case opens with {', '.join(sorted(lifecycle.opening_commands))}",
+            )
+        try:
+            lifecycle.decide(
+                lifecycle.initial(case_id),
+                parsed,
+                DecisionContext(now, actor, WorkingDayCalendar()),
+            )
+        except DomainError as error:
+            raise CommandRefused(error.code, error.message) from None
+        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+            WORKFLOW_NAMES[lifecycle.kind],
+            CaseInput(case_id=case_id, kind=lifecycle.kind),
+            id=case_id,
+            task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=search_attributes.initial(lifecycle.kind),
+        )
+        try:
+            result: CommandResult = await self._client.execute_update_with_start_workflow(
+                COMMAND_UPDATE,
+                CommandRequest(actor=actor, command=command),
+                start_workflow_operation=start,
+                result_type=CommandResult,
+            )
+            return result
+        except WorkflowUpdateFailedError as failed:
+            raise _refused(failed) from None
+
+    async def send(self, case_id: str, actor: Actor, command: dict[str, Any]) -> CommandResult:
+        """Send a command to a running case; refusals come back as `CommandRefused`."""
+        _lifecycle(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
+        try:
+            result: CommandResult = await self._handle(case_id).execute_update(
+                COMMAND_UPDATE,
+                CommandRequest(actor=actor, command=command),
+                result_type=CommandResult,
+            )
+            return result
+        except WorkflowUpdateFailedError as failed:
+            raise _refused(failed) from None
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                if await self._exists(case_id):
+                    raise CommandRefused(
+                        "case_closed", f"{case_id} is closed; it takes no more commands"
+                    ) from None
+                raise CaseNotFound(case_id) from None
+            raise
+
+    async def view(self, case_id: str) -> CaseView:
+        """The workflow's own state of the case (works for closed cases too)."""
+        try:
+            view: CaseView = await self._handle(case_id).query(STATE_QUERY, result_type=CaseView)
+            return view
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise CaseNotFound(case_id) from None
+            raise
+
+    async def _exists(self, case_id: str) -> bool:
+        try:
+            await self._handle(case_id).describe()
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
+    def _handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
+        return self._client.get_workflow_handle(case_id)
+
+
+def _lifecycle(case_id: str) -> Lifecycle[Any]:
+    try:
+        return kind_of_case(case_id)
+    except DomainError:
+        raise CaseNotFound(case_id) from None
+
+
+def _refused(failed: WorkflowUpdateFailedError) -> CommandRefused:
+    cause = failed.cause
+    if isinstance(cause, ApplicationError):
+        return CommandRefused(cause.type or "refused", cause.message)
+    return CommandRefused("refused", str(cause))

@@ -1,0 +1,53 @@
+"""What goes in and out of a case workflow: its input, commands, results and views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.actors import Actor
+
+COMMAND_UPDATE = "command"
+STATE_QUERY = "state"
+
+
+class CaseInput(BaseModel):
+    """Starts a case, or carries it over into a new run (continue-as-new)."""
+
+    case_id: str
+    kind: str
+    state: dict[str, Any] | None = None  # the folded state, when carried over
+    version: int = 0  # the stream's version the carried state reflects
+
+
+class CommandRequest(BaseModel):
+    """An operator's command: who sends it and the lifecycle command as JSON."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: Actor
+    command: dict[str, Any] = Field(description="A lifecycle command; `type` names it")
+
+
+class CommandResult(BaseModel):
+    case_id: str
+    version: int
+    stage: str
+    events: list[str]
+
+
+class CaseView(BaseModel):
+    """The workflow's own view of its case (the `state` query)."""
+
+    case_id: str
+    kind: str
+    version: int
+    stage: str
+    state: dict[str, Any]
+
+
+class CaseOutcome(BaseModel):
+    case_id: str
+    version: int
+    stage: str

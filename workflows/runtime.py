@@ -1,0 +1,245 @@
+"""The case runtime: command → decide → persist → evolve → re-arm clocks, for every lifecycle.
+
+A lifecycle workflow subclasses `CaseWorkflow`, names its `lifecycle` and forwards its
+`@workflow.run` to `run_case`. Everything else (the command update and its validator, the
+state query, clocks, escalation, search attributes, continue-as-new) lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from activities.contracts import (
+        APPEND_EVENTS,
+        LOAD_HOLIDAY_NOTICES,
+        AppendRequest,
+        AppendResult,
+        CaseSummary,
+        HolidayNoticesRequest,
+        NewEvent,
+    )
+    from domain.actors import SYSTEM, Actor
+    from domain.calendar import HolidayNotice, WorkingDayCalendar
+    from domain.case import CaseState
+    from domain.errors import DomainError
+    from domain.lifecycle import Lifecycle
+    from domain.messages import Command, DecisionContext, Event
+    from workflows import search_attributes
+    from workflows.contracts import (
+        COMMAND_UPDATE,
+        STATE_QUERY,
+        CaseInput,
+        CaseOutcome,
+        CaseView,
+        CommandRequest,
+        CommandResult,
+    )
+
+# A database outage must never lose a command: retry with back-off, without a deadline.
+LEDGER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=["ConcurrencyConflict", "IdempotencyMismatch"],
+)
+LEDGER_ATTEMPT_TIMEOUT = timedelta(seconds=30)
+# A case whose opening command never succeeded (its workflow started, the command was refused)
+# ends by itself instead of waiting forever.
+OPENING_GRACE = timedelta(hours=1)
+
+
+def refusal(error: DomainError) -> ApplicationError:
+    """A domain refusal as Temporal carries it to the caller: type = the domain's code."""
+    return ApplicationError(
+        error.message, {"code": error.code}, type=error.code, non_retryable=True
+    )
+
+
+class CaseWorkflow:
+    lifecycle: ClassVar[Lifecycle[Any]]
+
+    @workflow.init
+    def __init__(self, case: CaseInput) -> None:
+        # Runs before any handler, so the first command's validator already sees the case.
+        self._lock = asyncio.Lock()
+        self._case_id = case.case_id
+        self._state: CaseState | None = None
+        self._version = case.version
+        if case.state is not None:
+            self._state = self.lifecycle.state_type.model_validate(case.state)
+        else:
+            self._state = self.lifecycle.initial(case.case_id)
+        self._calendar = WorkingDayCalendar()
+        self._clocks_changed = False
+        self._calendar_loaded = False
+
+    # --- the run ---------------------------------------------------------------------------
+
+    async def run_case(self) -> CaseOutcome:
+        notices = await workflow.execute_local_activity(
+            LOAD_HOLIDAY_NOTICES,
+            HolidayNoticesRequest(),
+            result_type=list[HolidayNotice],
+            start_to_close_timeout=timedelta(seconds=10),
+        )
+        self._calendar = WorkingDayCalendar(notices)
+        self._calendar_loaded = True
+        if self._version == 0:
+            try:
+                await workflow.wait_condition(lambda: self._version > 0, timeout=OPENING_GRACE)
+            except TimeoutError:
+                return CaseOutcome(case_id=self._case_id, version=0, stage="abandoned")
+        while True:
+            await self._sleep_until_next_alarm()
+            await self._escalate_due_clocks()
+            state = self._current
+            if state.closed and not state.clocks:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                return CaseOutcome(case_id=self._case_id, version=self._version, stage=state.stage)
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(self._carry_over())
+
+    def _carry_over(self) -> CaseInput:
+        return CaseInput(
+            case_id=self._case_id,
+            kind=self.lifecycle.kind,
+            state=self._current.model_dump(mode="json"),
+            version=self._version,
+        )
+
+    async def _sleep_until_next_alarm(self) -> None:
+        alarm = self._current.next_alarm()
+        timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
+        self._clocks_changed = False
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._clocks_changed or workflow.info().is_continue_as_new_suggested(),
+                timeout=timeout,
+            )
+
+    async def _escalate_due_clocks(self) -> None:
+        async with self._lock:
+            now = workflow.now()
+            for name, clock in sorted(self._current.clocks.items()):
+                if not clock.rungs_due(now):
+                    continue
+                command = self.lifecycle.parse_command({"type": "EscalateClock", "clock": name})
+                events = self.lifecycle.decide(self._current, command, self._context(SYSTEM))
+                await self._persist(events, SYSTEM)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    @workflow.update(name=COMMAND_UPDATE)
+    async def command(self, request: CommandRequest) -> CommandResult:
+        """Decide an operator's command on the current state, record its events, fold them."""
+        await workflow.wait_condition(lambda: self._calendar_loaded)
+        async with self._lock:
+            # Decide again under the lock: an update that ran while this one waited may have
+            # changed the state the validator saw.
+            events = self._decide(request)
+            await self._persist(events, request.actor)
+            self._clocks_changed = True
+            return CommandResult(
+                case_id=self._case_id,
+                version=self._version,
+                stage=self._current.stage,
+                events=[e.type for e in events],
+            )
+
+    @command.validator
+    def validate_command(self, request: CommandRequest) -> None:
+        """A refused command is rejected here and never enters the workflow's history."""
+        self._decide(request)
+
+    def _decide(self, request: CommandRequest) -> list[Event]:
+        try:
+            command: Command = self.lifecycle.parse_command(request.command)
+        except ValidationError as invalid:
+            raise ApplicationError(
+                f"malformed command: {invalid.errors(include_url=False)}",
+                type="malformed_command",
+                non_retryable=True,
+            ) from None
+        try:
+            events = self.lifecycle.decide(self._current, command, self._context(request.actor))
+        except DomainError as error:
+            raise refusal(error) from None
+        if not events:
+            raise ApplicationError(
+                "the command changes nothing", type="no_change", non_retryable=True
+            )
+        return events
+
+    @workflow.query(name=STATE_QUERY)
+    def view(self) -> CaseView:
+        state = self._current
+        return CaseView(
+            case_id=self._case_id,
+            kind=self.lifecycle.kind,
+            version=self._version,
+            stage=state.stage,
+            state=state.model_dump(mode="json"),
+        )
+
+    # --- persistence -------------------------------------------------------------------------
+
+    async def _persist(self, events: list[Event], actor: Actor) -> None:
+        now = workflow.now()
+        new_state = self.lifecycle.fold(events, self._current)
+        stored = [
+            NewEvent(
+                event_id=workflow.uuid4(),
+                type=e.type,
+                schema_version=e.schema_version,
+                payload=e.payload(),
+                actor=actor,
+                occurred_at=now,
+            )
+            for e in events
+        ]
+        result: AppendResult = await workflow.execute_activity(
+            APPEND_EVENTS,
+            AppendRequest(
+                stream_id=self._case_id,
+                expected_version=self._version,
+                events=stored,
+                summary=self._summary(new_state),
+            ),
+            result_type=AppendResult,
+            start_to_close_timeout=LEDGER_ATTEMPT_TIMEOUT,
+            retry_policy=LEDGER_RETRY,
+        )
+        self._state, self._version = new_state, result.last_version
+        workflow.upsert_search_attributes(search_attributes.updates(new_state))
+
+    def _summary(self, state: CaseState) -> CaseSummary:
+        return CaseSummary(
+            case_id=self._case_id,
+            kind=self.lifecycle.kind,
+            stage=state.stage,
+            unit=state.unit,
+            assignee=state.assignee,
+            opened_at=state.opened_at,
+            next_due_at=state.next_due_at,
+            escalation_level=state.escalation_level,
+            closed=state.closed,
+        )
+
+    def _context(self, actor: Actor) -> DecisionContext:
+        return DecisionContext(now=workflow.now(), actor=actor, calendar=self._calendar)
+
+    @property
+    def _current(self) -> CaseState:
+        assert self._state is not None, "the case has not started"
+        return self._state
