@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio.client import (
@@ -10,6 +11,8 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateHandle,
+    WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
@@ -46,16 +49,54 @@ class CaseNotFound(Exception):
     pass
 
 
+class CommandPending(Exception):
+    """The case accepted the command but has not recorded it yet (e.g. PostgreSQL is down).
+
+    It is not lost: the workflow records it as soon as the ledger answers again.
+    """
+
+    def __init__(self, case_id: str, update_id: str) -> None:
+        super().__init__(f"{case_id}: command {update_id} accepted, not yet recorded")
+        self.case_id = case_id
+        self.update_id = update_id
+
+
+# How long a caller waits for an accepted command to be recorded before hearing "pending".
+SETTLE_TIMEOUT = timedelta(seconds=15)
+
+
 class CaseGateway:
     """The one door through which commands reach cases."""
 
-    def __init__(self, client: Client, task_queue: str) -> None:
+    def __init__(
+        self, client: Client, task_queue: str, settle_timeout: timedelta = SETTLE_TIMEOUT
+    ) -> None:
         self._client = client
         self._task_queue = task_queue
+        self._settle = settle_timeout.total_seconds()
 
     @property
     def client(self) -> Client:
         return self._client
+
+    def check_opening(
+        self, lifecycle: Lifecycle[Any], actor: Actor, command: dict[str, Any], now: datetime
+    ) -> None:
+        """Refuse an opening command the empty case would refuse, before anything starts."""
+        parsed = lifecycle.parse_command(command)
+        if parsed.type not in lifecycle.opening_commands:
+            raise CommandRefused(
+                "not_an_opening_command",
+                f"a {lifecycle.kind} case opens with {', '.join(sorted(lifecycle.opening_commands))}",
+            )
+        try:
+            lifecycle.decide(
+                lifecycle.initial(""),
+                parsed,
+                DecisionContext(now, actor, WorkingDayCalendar()),
+            )
+        except DomainError as error:
+            raise CommandRefused(error.code, error.message) from None
 
     async def open_case(
         self,
@@ -70,20 +111,7 @@ class CaseGateway:
         The opening command is checked against the empty case first, so a refused one starts
         nothing at all.
         """
-        parsed = lifecycle.parse_command(command)
-        if parsed.type not in lifecycle.opening_commands:
-            raise CommandRefused(
-                "not_an_opening_command",
-                f"a {lifecycle.kind} case opens with {', '.join(sorted(lifecycle.opening_commands))}",
-            )
-        try:
-            lifecycle.decide(
-                lifecycle.initial(case_id),
-                parsed,
-                DecisionContext(now, actor, WorkingDayCalendar()),
-            )
-        except DomainError as error:
-            raise CommandRefused(error.code, error.message) from None
+        self.check_opening(lifecycle, actor, command, now)
         start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
             WORKFLOW_NAMES[lifecycle.kind],
             CaseInput(case_id=case_id, kind=lifecycle.kind),
@@ -93,13 +121,14 @@ class CaseGateway:
             search_attributes=search_attributes.initial(lifecycle.kind),
         )
         try:
-            result: CommandResult = await self._client.execute_update_with_start_workflow(
+            update = await self._client.start_update_with_start_workflow(
                 COMMAND_UPDATE,
                 CommandRequest(actor=actor, command=command),
                 start_workflow_operation=start,
                 result_type=CommandResult,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
             )
-            return result
+            return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
             raise _refused(failed) from None
 
@@ -107,12 +136,13 @@ class CaseGateway:
         """Send a command to a running case; refusals come back as `CommandRefused`."""
         _lifecycle(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
         try:
-            result: CommandResult = await self._handle(case_id).execute_update(
+            update = await self._handle(case_id).start_update(
                 COMMAND_UPDATE,
                 CommandRequest(actor=actor, command=command),
                 result_type=CommandResult,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
             )
-            return result
+            return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
             raise _refused(failed) from None
         except RPCError as error:
@@ -123,6 +153,14 @@ class CaseGateway:
                     ) from None
                 raise CaseNotFound(case_id) from None
             raise
+
+    async def _settled(
+        self, case_id: str, update: WorkflowUpdateHandle[CommandResult]
+    ) -> CommandResult:
+        try:
+            return await asyncio.wait_for(update.result(), timeout=self._settle)
+        except TimeoutError:
+            raise CommandPending(case_id, update.id) from None
 
     async def view(self, case_id: str) -> CaseView:
         """The workflow's own state of the case (works for closed cases too)."""

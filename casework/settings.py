@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "dev-only-change-me"
 
+MIN_SECRET_BYTES = 32
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -26,10 +28,22 @@ class Settings(BaseSettings):
     secret_key: str = Field(default=PLACEHOLDER_SECRET, alias="CASEWORK_SECRET_KEY")
     token_ttl_hours: int = Field(default=12, alias="CASEWORK_TOKEN_TTL_HOURS")
     holiday_notices_dir: Path | None = Field(default=None, alias="CASEWORK_HOLIDAY_NOTICES")
+    # Reads (lists, history, verification) without a token; on by default only in development.
+    anonymous_reads_setting: bool | None = Field(default=None, alias="CASEWORK_ANONYMOUS_READS")
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def anonymous_reads(self) -> bool:
+        if self.anonymous_reads_setting is not None:
+            return self.anonymous_reads_setting
+        return self.development
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
-        if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
+        if not self.development and self.secret_key == PLACEHOLDER_SECRET:
             raise ValueError(
                 "CASEWORK_SECRET_KEY is still the development placeholder; set a real secret"
             )

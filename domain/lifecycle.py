@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import TypeAdapter
 
@@ -24,14 +24,26 @@ class Lifecycle(Generic[S]):
     id_prefix: str  # RSC, REL, ORG: case ids read RSC-2026-000123
     label_zh: str
     state_type: type[S]
-    commands: TypeAdapter[Any]  # the discriminated union of the lifecycle's commands
-    events: TypeAdapter[Any]  # the discriminated union of its events
+    command_union: Any  # the discriminated union of the lifecycle's commands
+    event_union: Any  # the discriminated union of its events
     decide: Callable[[S, Any, DecisionContext], list[Event]]
     evolve: Callable[[S, Any], S]
     opening_commands: frozenset[str]  # command types that may open a new case
     stage_labels_zh: Mapping[str, str] = field(default_factory=dict)
     # (event type, stored schema version) -> function lifting the payload one version up
     upcasters: Mapping[tuple[str, int], Upcaster] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "commands", TypeAdapter(self.command_union))
+        object.__setattr__(self, "events", TypeAdapter(self.event_union))
+
+    commands: TypeAdapter[Any] = field(init=False, repr=False)
+    events: TypeAdapter[Any] = field(init=False, repr=False)
+
+    @property
+    def command_types(self) -> tuple[type[Command], ...]:
+        """The command classes of the union, e.g. for an API schema."""
+        return tuple(get_args(get_args(self.command_union)[0]))
 
     def initial(self, case_id: str) -> S:
         return self.state_type(case_id=case_id)

@@ -10,8 +10,8 @@ from store.tables import case_numbers
 
 async def next_case_id(engine: AsyncEngine, prefix: str, year: int) -> str:
     """Allocate the next number atomically; concurrent callers never get the same id."""
-    stmt = pg_insert(case_numbers).values(prefix=prefix, year=year, last_number=1)
-    stmt = stmt.on_conflict_do_update(
+    insert = pg_insert(case_numbers).values(prefix=prefix, year=year, last_number=1)
+    stmt = insert.on_conflict_do_update(
         index_elements=[case_numbers.c.prefix, case_numbers.c.year],
         set_={"last_number": case_numbers.c.last_number + 1},
     ).returning(case_numbers.c.last_number)

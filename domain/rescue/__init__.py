@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter
-
 from domain.lifecycle import Lifecycle
 from domain.rescue.commands import RescueCommand
 from domain.rescue.decide import decide, evolve
@@ -15,8 +13,8 @@ RESCUE: Lifecycle[RescueState] = Lifecycle(
     id_prefix="RSC",
     label_zh="流浪乞讨人员救助",
     state_type=RescueState,
-    commands=TypeAdapter(RescueCommand),
-    events=TypeAdapter(RescueEvent),
+    command_union=RescueCommand,
+    event_union=RescueEvent,
     decide=decide,
     evolve=evolve,
     opening_commands=frozenset({"ReportPerson"}),

@@ -1,0 +1,76 @@
+"""The FastAPI application: operator commands, case reads, supervisor audit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api import problems
+from api.deps import Services
+from api.gateway import CaseGateway
+from api.routers import audit, auth, cases, health
+from casework.settings import Settings, get_settings
+from store.db import make_engine
+from store.ledger import Ledger
+from workers.client import connect
+from workers.telemetry import configure_tracing
+
+DESCRIPTION = """
+Every case is a durable Temporal workflow; every step is an event in an append-only,
+hash-chained ledger. Commands are checked by the case's rules before anything is written:
+a refused command answers 409 (or 403 for who-may-act rules) with the rule's `code` and
+`message`, and changes nothing.
+"""
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; tests pass ready-made `services`, production builds them at start-up."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if services is not None:
+            app.state.services = services
+            yield
+            return
+        configure_tracing("casework-api")
+        if not settings.database_url or not settings.temporal_address:
+            raise RuntimeError(
+                "DATABASE_URL and TEMPORAL_ADDRESS must be set (casework dev sets both)"
+            )
+        engine = make_engine(settings.database_url)
+        # Lazy: the API starts (and /healthz answers 503) while Temporal is still down.
+        client = await connect(settings.temporal_address, settings.temporal_namespace, lazy=True)
+        app.state.services = Services(
+            settings=settings,
+            engine=engine,
+            ledger=Ledger(engine),
+            gateway=CaseGateway(client, settings.task_queue),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(title="casework", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    problems.install(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        return JSONResponse(
+            status_code=422,
+            content={
+                "code": "invalid_request",
+                "message": "the request is not valid",
+                "details": errors,
+            },
+        )
+
+    for router in (health.router, auth.router, cases.router, audit.router):
+        app.include_router(router)
+    return app

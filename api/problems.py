@@ -1,0 +1,71 @@
+"""Every error the API answers with: a status, a stable code, and a message a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from api.auth import InvalidToken
+from api.gateway import CaseNotFound, CommandRefused
+from domain.errors import DomainError
+
+# Refusals that are about who acts, not what the case allows.
+FORBIDDEN_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"})
+
+
+class Problem(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ServiceUnavailable(Exception):
+    """A server casework depends on is not answering."""
+
+    def __init__(self, service: str, detail: str) -> None:
+        super().__init__(f"{service} unavailable: {detail}")
+        self.service = service
+        self.detail = detail
+
+
+def _answer(
+    status: int, code: str, message: str, details: Any = None, **headers: str
+) -> JSONResponse:
+    body = Problem(code=code, message=message, details=details).model_dump(exclude_none=True)
+    return JSONResponse(status_code=status, content=body, headers=headers or None)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(CommandRefused)
+    async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
+        return _answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
+
+    @app.exception_handler(DomainError)
+    async def domain(_: Request, exc: DomainError) -> JSONResponse:
+        return _answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
+
+    @app.exception_handler(CaseNotFound)
+    async def not_found(_: Request, exc: CaseNotFound) -> JSONResponse:
+        return _answer(404, "case_not_found", f"no case {exc.args[0]!r}")
+
+    @app.exception_handler(ValidationError)
+    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return _answer(422, "invalid_command", "the command's fields are not valid", errors)
+
+    @app.exception_handler(InvalidToken)
+    async def unauthorised(_: Request, exc: InvalidToken) -> JSONResponse:
+        return _answer(401, "unauthorised", str(exc), **{"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(ServiceUnavailable)
+    async def unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
+        return _answer(
+            503,
+            f"{exc.service}_unavailable",
+            f"{exc.service} is not answering; nothing was changed",
+            {"service": exc.service, "error": exc.detail},
+            **{"Retry-After": "5"},
+        )

