@@ -34,7 +34,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if services is not None:
-            app.state.services = services
             yield
             return
         configure_tracing("casework-api")
@@ -57,6 +56,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await engine.dispose()
 
     app = FastAPI(title="casework", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    if services is not None:
+        app.state.services = services
     problems.install(app)
 
     @app.exception_handler(RequestValidationError)

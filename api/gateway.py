@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -157,10 +158,15 @@ class CaseGateway:
     async def _settled(
         self, case_id: str, update: WorkflowUpdateHandle[CommandResult]
     ) -> CommandResult:
-        try:
-            return await asyncio.wait_for(update.result(), timeout=self._settle)
-        except TimeoutError:
-            raise CommandPending(case_id, update.id) from None
+        waiting = asyncio.ensure_future(update.result())
+        done, _ = await asyncio.wait({waiting}, timeout=self._settle)
+        if not done:
+            # Stop waiting, not the command: the case still records it once it can.
+            waiting.cancel()
+            with contextlib.suppress(BaseException):
+                await waiting
+            raise CommandPending(case_id, update.id)
+        return waiting.result()
 
     async def view(self, case_id: str) -> CaseView:
         """The workflow's own state of the case (works for closed cases too)."""

@@ -7,10 +7,10 @@ replaying a case never depends on a calendar that has since learned a new year.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.calendar import WorkingDayCalendar, end_of_day, local_date
 
@@ -52,6 +52,14 @@ class LadderPolicy(BaseModel):
     l2_after_working_days: int = Field(default=1, ge=0)  # policy: 1 working day after due
     l3_after_working_days: int = Field(default=5, ge=0)  # policy: 5 working days after due
 
+    @model_validator(mode="after")
+    def _rungs_in_order(self) -> LadderPolicy:
+        if self.reminder_numerator >= self.reminder_denominator:
+            raise ValueError("the reminder must come before the due time")
+        if not 1 <= self.l2_after_working_days < self.l3_after_working_days:
+            raise ValueError("L2 must come at least a working day after due, and L3 after L2")
+        return self
+
 
 DEFAULT_LADDER = LadderPolicy()
 
@@ -67,6 +75,18 @@ class ClockSpec(BaseModel):
     amount: int = Field(gt=0)
     rule: str  # the source of the number, e.g. "民发〔2021〕57号 Art 15"
     ladder: LadderPolicy = DEFAULT_LADDER
+
+    @model_validator(mode="after")
+    def _fixed_date_exists(self) -> ClockSpec:
+        if self.unit is ClockUnit.FIXED_DATE:
+            month, day = divmod(self.amount, 100)
+            try:
+                date(2023, month, day)  # a common year: the date must exist every year
+            except ValueError:
+                raise ValueError(
+                    f"{self.amount} is not a month*100+day that exists every year"
+                ) from None
+        return self
 
 
 class Clock(BaseModel):
@@ -162,6 +182,8 @@ def start_clock(spec: ClockSpec, started_at: datetime, calendar: WorkingDayCalen
 
 def pause_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Clock:
     """Stop a clock's time (e.g. waiting for the applicant's missing papers)."""
+    if not clock.running:
+        return clock  # already paused: its remaining time stays as it was
     if clock.spec.unit is ClockUnit.WORKING_DAYS:
         due_day = local_date(clock.due_at - timedelta(microseconds=1))
         remaining = calendar.working_days_after(local_date(at), due_day)
@@ -204,6 +226,22 @@ def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalend
         base = clock.due_at - timedelta(microseconds=1)  # count from the last covered day
     due_at = _due_at(unit, by, base, calendar)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
+    if not clock.running and clock.remaining is not None:
+        # While paused, the time left is what counts on resume: it grows by the extension.
+        extra = (
+            by
+            if clock.spec.unit is ClockUnit.WORKING_DAYS
+            else int((due_at - clock.due_at).total_seconds())
+        )
+        return clock.model_copy(
+            update={
+                "due_at": due_at,
+                "rungs": rungs,
+                "remaining": clock.remaining + extra,
+                "extensions": clock.extensions + 1,
+                "basis": _basis(clock.started_at, rungs, calendar),
+            }
+        )
     passed = [r for r in sorted(rungs) if rungs[r] <= at]
     return clock.model_copy(
         update={

