@@ -30,7 +30,7 @@ def _run(*command: str | Path) -> None:
 
 def _ensure_venv(extras: str) -> None:
     """Create the environment and install the project once per pyproject.toml version."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs before the venv exists
         sys.exit(f"casework needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         print(f"creating {VENV}", flush=True)

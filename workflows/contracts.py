@@ -19,6 +19,8 @@ class CaseInput(BaseModel):
     kind: str
     state: dict[str, Any] | None = None  # the folded state, when carried over
     version: int = 0  # the stream's version the carried state reflects
+    # Continue as new once a run's history has this many events (None: when Temporal suggests).
+    history_limit: int | None = Field(default=None, ge=50)
 
 
 class CommandRequest(BaseModel):

@@ -75,6 +75,7 @@ class CaseWorkflow:
         self._case_id = case.case_id
         self._state: CaseState | None = None
         self._version = case.version
+        self._history_limit = case.history_limit
         if case.state is not None:
             self._state = self.lifecycle.state_type.model_validate(case.state)
         else:
@@ -106,9 +107,18 @@ class CaseWorkflow:
             if state.closed and not state.clocks:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 return CaseOutcome(case_id=self._case_id, version=self._version, stage=state.stage)
-            if workflow.info().is_continue_as_new_suggested():
+            if self._history_is_long():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(self._carry_over())
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        if info.is_continue_as_new_suggested():
+            return True
+        return (
+            self._history_limit is not None
+            and info.get_current_history_length() >= self._history_limit
+        )
 
     def _carry_over(self) -> CaseInput:
         return CaseInput(
@@ -116,6 +126,7 @@ class CaseWorkflow:
             kind=self.lifecycle.kind,
             state=self._current.model_dump(mode="json"),
             version=self._version,
+            history_limit=self._history_limit,
         )
 
     async def _sleep_until_next_alarm(self) -> None:
@@ -124,7 +135,7 @@ class CaseWorkflow:
         self._clocks_changed = False
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                lambda: self._clocks_changed or workflow.info().is_continue_as_new_suggested(),
+                lambda: self._clocks_changed or self._history_is_long(),
                 timeout=timeout,
             )
 
