@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -53,7 +54,7 @@ def dev(
             run_dev(settings, DevPorts(api=port, temporal=temporal_port, temporal_ui=ui_port))
         )
     except PortTaken as taken:
-        render.errors.print(f"casework dev: {taken}")
+        print(f"casework dev: {taken}", file=sys.stderr)  # one line, never wrapped
         raise typer.Exit(1) from None
 
 

@@ -1,0 +1,159 @@
+"""`casework dev` end to end, as a newcomer runs it: real processes, real HTTP, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Stack:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.api_port, self.temporal_port, self.ui_port = _free_port(), _free_port(), _free_port()
+        self.env = {
+            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")
+        } | {
+            "CASEWORK_CONFIG_DIR": str(root / "config"),
+            "CASEWORK_API_URL": f"http://127.0.0.1:{self.api_port}",
+            "CASEWORK_TOKEN": "",
+        }
+        self.process: subprocess.Popen[str] | None = None
+
+    def dev_command(self) -> list[str]:
+        return [
+            str(BIN / "casework"),
+            "dev",
+            "--data-dir",
+            str(self.root / "data"),
+            "--port",
+            str(self.api_port),
+            "--temporal-port",
+            str(self.temporal_port),
+            "--ui-port",
+            str(self.ui_port),
+        ]
+
+    def start(self) -> None:
+        log = (self.root / "dev.log").open("a")
+        self.process = subprocess.Popen(
+            self.dev_command(), env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (self.root / "dev.log").read_text()
+            try:
+                if (
+                    httpx.get(f"{self.env['CASEWORK_API_URL']}/healthz", timeout=2).status_code
+                    == 200
+                ):
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        raise AssertionError(
+            "casework dev did not become healthy:\n" + (self.root / "dev.log").read_text()
+        )
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=60)
+        self.process = None
+        return code
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "casework"), *args], env=self.env, capture_output=True, text=True, timeout=60
+        )
+
+    def cli_json(self, *args: str) -> Any:
+        done = self.cli(*args, "--json")
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    s = Stack(tmp_path)
+    yield s
+    if s.process is not None:
+        s.process.kill()
+        s.process.wait()
+
+
+def _children_of(pid: int) -> list[str]:
+    found = subprocess.run(["ps", "-eo", "ppid=,args="], capture_output=True, text=True).stdout
+    return [line for line in found.splitlines() if line.split(maxsplit=1)[0] == str(pid)]
+
+
+def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
+    stack.start()
+    assert (
+        httpx.get(f"http://127.0.0.1:{stack.ui_port}", timeout=5).status_code == 200
+    )  # Temporal UI
+
+    login = stack.cli(
+        "login", "--user", "op-zhang", "--role", "operator", "--unit", "浦东新区救助管理站"
+    )
+    assert login.returncode == 0, login.stderr
+    opened = stack.cli_json(
+        "rescue",
+        "report",
+        "--source",
+        "grid_patrol",
+        "--unit",
+        "浦东新区救助管理站",
+        "--location",
+        "世纪大道",
+    )
+    case_id = opened["case_id"]
+    stack.cli_json(
+        "rescue", "intake", case_id, "--information", "unable", "--age", "70", "--sex", "male"
+    )
+
+    refused = stack.cli("rescue", "intake", case_id, "--information", "provided")
+    assert refused.returncode == 1
+    assert "wrong_stage" in refused.stderr and "Traceback" not in refused.stderr
+
+    history = stack.cli_json("cases", "history", case_id)
+    assert [e["type"] for e in history][:2] == ["PersonReported", "IntakeRegistered"]
+    assert stack.cli_json("cases", "verify", case_id)["valid"] is True
+    table = stack.cli("cases", "list")
+    assert "案件编号" in table.stdout and case_id[:10] in table.stdout
+
+    taken = subprocess.run(
+        stack.dev_command(), env=stack.env, capture_output=True, text=True, timeout=30
+    )
+    assert taken.returncode == 1
+    assert "already in use" in taken.stderr and "Traceback" not in taken.stderr + taken.stdout
+    assert len(taken.stderr.strip().splitlines()) == 1
+
+    assert stack.stop() == 0
+
+    stack.start()
+    listed = stack.cli_json("cases", "list")
+    assert case_id in [c["case_id"] for c in listed]
+    assert stack.cli_json("cases", "history", case_id) == history
+    pid = stack.process.pid if stack.process else 0
+    assert stack.stop() == 0
+    assert _children_of(pid) == []
