@@ -94,6 +94,28 @@ def migrate() -> None:
     render.console.print("schema is at the newest revision")
 
 
+@app.command("rebuild-read-models")
+def rebuild_read_models() -> None:
+    """Recompute the case lists from the ledger, from position 0 (DATABASE_URL)."""
+    from store.db import make_engine
+    from store.ledger import Ledger
+    from store.projections import rebuild_cases
+
+    url = get_settings().database_url
+    if not url:
+        render.errors.print("DATABASE_URL is not set")
+        raise typer.Exit(2)
+
+    async def rebuild() -> int:
+        engine = make_engine(url)
+        try:
+            return await rebuild_cases(Ledger(engine))
+        finally:
+            await engine.dispose()
+
+    render.console.print(f"rebuilt {asyncio.run(rebuild())} cases from the ledger")
+
+
 @app.command()
 def token(
     user: Annotated[str, typer.Option(help="User id")],

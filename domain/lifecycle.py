@@ -32,6 +32,8 @@ class Lifecycle(Generic[S]):
     stage_labels_zh: Mapping[str, str] = field(default_factory=dict)
     # (event type, stored schema version) -> function lifting the payload one version up
     upcasters: Mapping[tuple[str, int], Upcaster] = field(default_factory=dict)
+    # Lifecycle-specific read-model fields for lists and boards; never personal data.
+    attributes: Callable[[S], dict[str, Any]] = field(default=lambda _state: {})
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commands", TypeAdapter(self.command_union))

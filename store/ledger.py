@@ -78,7 +78,7 @@ class Ledger:
                     ).scalars()
                 )
                 if summary is not None:
-                    await self._project(conn, summary, rows[-1]["version"], positions[-1])
+                    await self.project(conn, summary, rows[-1]["version"], positions[-1])
         except IntegrityError:
             # A concurrent append won the race for this version, or the same events were
             # appended concurrently by a retried activity: tell the two apart.
@@ -145,9 +145,10 @@ class Ledger:
         return rows
 
     @staticmethod
-    async def _project(
+    async def project(
         conn: AsyncConnection, summary: CaseSummary, version: int, position: int
     ) -> None:
+        """Write a case's read-model row, unless a newer version of it is already there."""
         values = {
             **summary.model_dump(),
             "version": version,

@@ -12,6 +12,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.actors import Actor
+from domain.case import CaseState
+from domain.lifecycle import Lifecycle
 
 
 class NewEvent(BaseModel):
@@ -41,6 +43,25 @@ class CaseSummary(BaseModel):
     next_due_at: datetime | None = None
     escalation_level: int = 0
     closed: bool = False
+    # Lifecycle-specific fields for lists and boards (never personal data), e.g.
+    # {"lists": ["abnormal_activity"], "inspection_year": 2027}.
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+def summarize(lifecycle: Lifecycle[Any], case_id: str, state: CaseState) -> CaseSummary:
+    """The read-model row of a case in the given state (used live and when rebuilding)."""
+    return CaseSummary(
+        case_id=case_id,
+        kind=lifecycle.kind,
+        stage=state.stage,
+        unit=state.unit,
+        assignee=state.assignee,
+        opened_at=state.opened_at,
+        next_due_at=state.next_due_at,
+        escalation_level=state.escalation_level,
+        closed=state.closed,
+        attributes=lifecycle.attributes(state),
+    )
 
 
 class AppendResult(BaseModel):

@@ -37,6 +37,7 @@ class CaseRow(BaseModel):
     closed: bool
     version: int
     updated_at: datetime
+    attributes: dict[str, Any] = {}
 
 
 Q = TypeVar("Q", bound=Select[Any])

@@ -62,6 +62,7 @@ cases = Table(
     Column("version", Integer, nullable=False),
     Column("last_position", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("attributes", JSONB, nullable=False, server_default="{}"),  # migration 0002
 )
 
 case_numbers = Table(

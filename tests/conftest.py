@@ -81,7 +81,7 @@ def ledger(engine: AsyncEngine) -> Ledger:
 @pytest.fixture
 def stream_id() -> str:
     """A stream of its own for each test, so tests share the database without meeting."""
-    return f"RSC-2026-{uuid.uuid4().int % 10**9:09d}"
+    return f"LEDGER-TEST-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="session")

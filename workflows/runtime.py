@@ -24,7 +24,6 @@ with workflow.unsafe.imports_passed_through():
         LOAD_HOLIDAY_NOTICES,
         AppendRequest,
         AppendResult,
-        CaseSummary,
         HolidayNoticesRequest,
         NewEvent,
     )
@@ -34,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError
     from domain.lifecycle import Lifecycle
     from domain.messages import Command, DecisionContext, Event
+    from store.models import summarize
     from workflows import search_attributes
     from workflows.contracts import (
         COMMAND_UPDATE,
@@ -225,7 +225,7 @@ class CaseWorkflow:
                 stream_id=self._case_id,
                 expected_version=self._version,
                 events=stored,
-                summary=self._summary(new_state),
+                summary=summarize(self.lifecycle, self._case_id, new_state),
             ),
             result_type=AppendResult,
             start_to_close_timeout=LEDGER_ATTEMPT_TIMEOUT,
@@ -233,19 +233,6 @@ class CaseWorkflow:
         )
         self._state, self._version = new_state, result.last_version
         workflow.upsert_search_attributes(search_attributes.updates(new_state))
-
-    def _summary(self, state: CaseState) -> CaseSummary:
-        return CaseSummary(
-            case_id=self._case_id,
-            kind=self.lifecycle.kind,
-            stage=state.stage,
-            unit=state.unit,
-            assignee=state.assignee,
-            opened_at=state.opened_at,
-            next_due_at=state.next_due_at,
-            escalation_level=state.escalation_level,
-            closed=state.closed,
-        )
 
     def _context(self, actor: Actor) -> DecisionContext:
         return DecisionContext(now=workflow.now(), actor=actor, calendar=self._calendar)
