@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -83,6 +84,7 @@ class CaseWorkflow:
         self._calendar = WorkingDayCalendar()
         self._clocks_changed = False
         self._calendar_loaded = False
+        self._effects: set[asyncio.Task[None]] = set()
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -95,6 +97,7 @@ class CaseWorkflow:
         )
         self._calendar = WorkingDayCalendar(notices)
         self._calendar_loaded = True
+        self.resume_effects()
         if self._version == 0:
             try:
                 await workflow.wait_condition(lambda: self._version > 0, timeout=OPENING_GRACE)
@@ -104,10 +107,12 @@ class CaseWorkflow:
             await self._sleep_until_next_alarm()
             await self._escalate_due_clocks()
             state = self._current
-            if state.closed and not state.clocks:
+            if state.closed and not state.clocks and not self._effects:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 return CaseOutcome(case_id=self._case_id, version=self._version, stage=state.stage)
             if self._history_is_long():
+                # Effects still running are abandoned here; the new run's resume_effects()
+                # restarts them from the carried-over state (their activities are idempotent).
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(self._carry_over())
 
@@ -148,6 +153,7 @@ class CaseWorkflow:
                 command = self.lifecycle.parse_command({"type": "EscalateClock", "clock": name})
                 events = self.lifecycle.decide(self._current, command, self._context(SYSTEM))
                 await self._persist(events, SYSTEM)
+                self.start_effects(events)
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -161,12 +167,14 @@ class CaseWorkflow:
             events = self._decide(request)
             await self._persist(events, request.actor)
             self._clocks_changed = True
-            return CommandResult(
+            result = CommandResult(
                 case_id=self._case_id,
                 version=self._version,
                 stage=self._current.stage,
                 events=[e.type for e in events],
             )
+        self.start_effects(events)
+        return result
 
     @command.validator
     def validate_command(self, request: CommandRequest) -> None:
@@ -190,6 +198,46 @@ class CaseWorkflow:
             raise ApplicationError(
                 "the command changes nothing", type="no_change", non_retryable=True
             )
+        return events
+
+    # --- effects: work a lifecycle starts once its events are recorded ----------------------
+
+    def start_effects(self, events: list[Event]) -> None:
+        """Override to start background work (e.g. an external check) that `events` call for.
+
+        Use `spawn`; report results back with `run_internal`. Never block here.
+        """
+
+    def resume_effects(self) -> None:
+        """Override to restart work still pending in the state at a run's start
+        (after continue-as-new, or when the case starts)."""
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` beside the case; the case does not complete while it runs."""
+        task = asyncio.create_task(work)
+        self._effects.add(task)
+        task.add_done_callback(self._effects.discard)
+        task.add_done_callback(lambda _: setattr(self, "_clocks_changed", True))
+
+    async def run_internal(self, command: dict[str, Any], actor: Actor = SYSTEM) -> list[Event]:
+        """Decide and record a command the case gives itself (an effect's outcome).
+
+        A refusal is not an error here (a late duplicate reply, a case that moved on): it is
+        logged and nothing is recorded.
+        """
+        async with self._lock:
+            parsed = self.lifecycle.parse_command(command)
+            try:
+                events = self.lifecycle.decide(self._current, parsed, self._context(actor))
+            except DomainError as error:
+                workflow.logger.info(
+                    "internal command refused",
+                    extra={"case_id": self._case_id, "type": parsed.type, "code": error.code},
+                )
+                return []
+            await self._persist(events, actor)
+            self._clocks_changed = True
+        self.start_effects(events)
         return events
 
     @workflow.query(name=STATE_QUERY)
