@@ -21,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.actors import Actor
 from domain.calendar import WorkingDayCalendar
+from domain.case import WHO_MAY_ACT_CODES
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
 from domain.messages import DecisionContext
@@ -28,11 +29,13 @@ from domain.registry import kind_of_case
 from workflows import search_attributes
 from workflows.contracts import (
     COMMAND_UPDATE,
+    RECORD_REFUSAL_UPDATE,
     STATE_QUERY,
     CaseInput,
     CaseView,
     CommandRequest,
     CommandResult,
+    RefusalRecord,
 )
 from workflows.registry import WORKFLOW_NAMES
 
@@ -145,7 +148,10 @@ class CaseGateway:
             )
             return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
-            raise _refused(failed) from None
+            refused = _refused(failed)
+            if refused.code in WHO_MAY_ACT_CODES:
+                await self._record_refusal(case_id, actor, command, refused)
+            raise refused from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 if await self._exists(case_id):
@@ -154,6 +160,21 @@ class CaseGateway:
                     ) from None
                 raise CaseNotFound(case_id) from None
             raise
+
+    async def _record_refusal(
+        self, case_id: str, actor: Actor, command: dict[str, Any], refused: CommandRefused
+    ) -> None:
+        record = RefusalRecord(
+            actor=actor,
+            command_type=str(command.get("type", "?")),
+            code=refused.code,
+            reason=refused.message,
+        )
+        # A closed case keeps no more records; the refusal itself still stands.
+        with contextlib.suppress(WorkflowUpdateFailedError, RPCError):
+            await self._handle(case_id).execute_update(
+                RECORD_REFUSAL_UPDATE, record, result_type=int
+            )
 
     async def _settled(
         self, case_id: str, update: WorkflowUpdateHandle[CommandResult]

@@ -114,6 +114,24 @@ class ClockStopped(Event):
     reason: str
 
 
+class AttemptRefused(Event):
+    """An attempt refused because of who made it (four eyes, role, unit), kept for audit.
+
+    Recorded in the case's history but folded into no state: the command itself changed
+    nothing (DOMAIN.md, four eyes: "a refused attempt is itself recorded").
+    """
+
+    type: Literal["AttemptRefused"] = "AttemptRefused"
+    command: str
+    code: str
+    reason: str
+
+
+# Events every lifecycle's stream may hold that no lifecycle folds.
+AUDIT_ONLY_EVENTS: dict[str, type[Event]] = {"AttemptRefused": AttemptRefused}
+# Refusal codes that concern who acts (answered 403, and recorded as AttemptRefused).
+WHO_MAY_ACT_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"})
+
 ClockEvent = (
     ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped
 )

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import TypeAdapter
 
-from domain.case import CaseState
+from domain.case import AUDIT_ONLY_EVENTS, CaseState
 from domain.messages import Command, DecisionContext, Event
 
 S = TypeVar("S", bound=CaseState)
@@ -56,6 +56,9 @@ class Lifecycle(Generic[S]):
 
     def parse_event(self, type_: str, schema_version: int, payload: Mapping[str, Any]) -> Event:
         """Rebuild a stored event, upcasting old schema versions on read (never on disk)."""
+        audit_only = AUDIT_ONLY_EVENTS.get(type_)
+        if audit_only is not None:
+            return audit_only.model_validate({**payload, "type": type_, "schema_version": schema_version})
         body = dict(payload)
         version = schema_version
         while (upcast := self.upcasters.get((type_, version))) is not None:
@@ -68,5 +71,6 @@ class Lifecycle(Generic[S]):
 
     def fold(self, events: Iterable[Event], state: S) -> S:
         for event in events:
-            state = self.evolve(state, event)
+            if event.type not in AUDIT_ONLY_EVENTS:
+                state = self.evolve(state, event)
         return state

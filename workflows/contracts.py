@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.actors import Actor
 
 COMMAND_UPDATE = "command"
+RECORD_REFUSAL_UPDATE = "record_refusal"
 STATE_QUERY = "state"
 
 
@@ -30,6 +31,17 @@ class CommandRequest(BaseModel):
 
     actor: Actor
     command: dict[str, Any] = Field(description="A lifecycle command; `type` names it")
+
+
+class RefusalRecord(BaseModel):
+    """An attempt refused for who made it, to be kept in the case's history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: Actor
+    command_type: str = Field(max_length=100)
+    code: str
+    reason: str = Field(max_length=1000)
 
 
 class CommandResult(BaseModel):

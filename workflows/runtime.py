@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.actors import SYSTEM, Actor
     from domain.calendar import HolidayNotice, WorkingDayCalendar
-    from domain.case import CaseState
+    from domain.case import WHO_MAY_ACT_CODES, AttemptRefused, CaseState
     from domain.errors import DomainError
     from domain.lifecycle import Lifecycle
     from domain.messages import Command, DecisionContext, Event
@@ -38,12 +38,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes
     from workflows.contracts import (
         COMMAND_UPDATE,
+        RECORD_REFUSAL_UPDATE,
         STATE_QUERY,
         CaseInput,
         CaseOutcome,
         CaseView,
         CommandRequest,
         CommandResult,
+        RefusalRecord,
     )
 
 # A database outage must never lose a command: retry with back-off, without a deadline.
@@ -239,6 +241,22 @@ class CaseWorkflow:
             self._clocks_changed = True
         self.start_effects(events)
         return events
+
+    @workflow.update(name=RECORD_REFUSAL_UPDATE)
+    async def record_refusal(self, record: RefusalRecord) -> int:
+        """Keep an attempt refused for who made it (four eyes, role, unit) in the history."""
+        await workflow.wait_condition(lambda: self._calendar_loaded)
+        async with self._lock:
+            event = AttemptRefused(
+                command=record.command_type, code=record.code, reason=record.reason
+            )
+            await self._persist([event], record.actor)
+            return self._version
+
+    @record_refusal.validator
+    def validate_refusal(self, record: RefusalRecord) -> None:
+        if record.code not in WHO_MAY_ACT_CODES:
+            raise ApplicationError("only who-may-act refusals are recorded", type="not_recordable")
 
     @workflow.query(name=STATE_QUERY)
     def view(self) -> CaseView:

@@ -156,3 +156,32 @@ async def test_health_and_openapi(api: httpx.AsyncClient) -> None:
         "/cases/{case_id}/commands",
     ):
         assert path in schema["paths"], path
+
+
+async def test_who_may_act_refusal_is_recorded_in_the_case_history(api: httpx.AsyncClient) -> None:
+    case_id = await _open(api)
+    extension = {"type": "GrantExtension", "clock": "none", "by": 1, "reason": "试图越权"}
+    response = await api.post(
+        f"/cases/{case_id}/commands", json=extension, headers=bearer(OPERATOR)
+    )
+    assert response.status_code in (403, 409)
+    await api.post(f"/cases/{case_id}/commands", json=intake(), headers=bearer(OPERATOR))
+    response = await api.post(
+        f"/cases/{case_id}/commands",
+        json={"type": "GrantExtension", "clock": "plan_approval", "by": 1, "reason": "试图越权"},
+        headers=bearer(OPERATOR),
+    )
+    assert response.status_code == 403 and response.json()["code"] == "role_not_allowed"
+
+    history = (await api.get(f"/cases/{case_id}/history")).json()
+    refused = [e for e in history if e["type"] == "AttemptRefused"]
+    assert len(refused) == 1
+    assert refused[0]["actor"] == "op-zhang"
+    assert refused[0]["payload"] == {
+        "command": "GrantExtension",
+        "code": "role_not_allowed",
+        "reason": response.json()["message"],
+    }
+    assert (await api.get(f"/cases/{case_id}/verify")).json()["valid"]
+    state = (await api.get(f"/cases/{case_id}")).json()
+    assert state["stage"] == "intake" and state["version"] == len(history)
