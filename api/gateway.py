@@ -150,7 +150,9 @@ class CaseGateway:
         except WorkflowUpdateFailedError as failed:
             refused = _refused(failed)
             if refused.code in WHO_MAY_ACT_CODES:
-                await self._record_refusal(case_id, actor, command, refused)
+                await self.record_refusal(
+                    case_id, actor, str(command.get("type", "?")), refused.code, refused.message
+                )
             raise refused from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
@@ -161,15 +163,11 @@ class CaseGateway:
                 raise CaseNotFound(case_id) from None
             raise
 
-    async def _record_refusal(
-        self, case_id: str, actor: Actor, command: dict[str, Any], refused: CommandRefused
+    async def record_refusal(
+        self, case_id: str, actor: Actor, command_type: str, code: str, reason: str
     ) -> None:
-        record = RefusalRecord(
-            actor=actor,
-            command_type=str(command.get("type", "?")),
-            code=refused.code,
-            reason=refused.message,
-        )
+        """Keep an attempt refused for who made it in the case's history (four eyes' rule)."""
+        record = RefusalRecord(actor=actor, command_type=command_type, code=code, reason=reason)
         # A closed case keeps no more records; the refusal itself still stands.
         with contextlib.suppress(WorkflowUpdateFailedError, RPCError):
             await self._handle(case_id).execute_update(

@@ -81,7 +81,15 @@ class TokenRequest(BaseModel):
     unit: str = Field(default="", max_length=64, examples=["浦东新区救助管理站"])
 
 
+class LoginRequest(BaseModel):
+    user_id: str = Field(min_length=1, max_length=64, examples=["sup-wang"])
+    password: str = Field(min_length=1, max_length=200)
+
+
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+    user_id: str
+    role: Role
+    unit: str

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from casework import cli_cases, cli_rescue, render
+from casework import cli_cases, cli_rescue, cli_users, render
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.embedded import PortTaken
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(cli_cases.app, name="cases")
 app.add_typer(cli_rescue.app, name="rescue")
+app.add_typer(cli_users.app, name="users")
 
 
 def _logging() -> None:
@@ -139,14 +140,19 @@ def token(
 @app.command()
 def login(
     user: Annotated[str, typer.Option(help="User id")],
-    role: Annotated[Role, typer.Option()],
+    role: Annotated[Role | None, typer.Option(help="Development only: sign in as any role")] = None,
     unit: Annotated[str, typer.Option()] = "",
 ) -> None:
-    """Development: get a token from the running API and save it for this CLI."""
-    body = {"user_id": user, "role": role.value, "unit": unit}
-    result = call(lambda api: api.post("/auth/token", body))
+    """Sign in and save the token for this CLI (password prompt; --role in development)."""
+    if role is not None:
+        body = {"user_id": user, "role": role.value, "unit": unit}
+        result = call(lambda api: api.post("/auth/token", body))
+    else:
+        password = typer.prompt("password", hide_input=True)
+        result = call(lambda api: api.post("/auth/login", {"user_id": user, "password": password}))
+    saved = save_token(result["access_token"])
     render.console.print(
-        f"signed in as {user} ({role.value}); token saved to {save_token(result['access_token'])}"
+        f"signed in as {user} ({result['role']}, {result['unit']}); token saved to {saved}"
     )
 
 

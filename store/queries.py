@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -10,6 +11,23 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.tables import cases
+
+
+class CaseSort(StrEnum):
+    URGENCY = "urgency"  # earliest due first, then highest escalation
+    ESCALATION = "escalation"  # highest escalation first, then earliest due
+    OPENED = "opened"  # newest first
+    UPDATED = "updated"  # most recently changed first
+    CASE_ID = "case_id"
+
+
+_ORDER = {
+    CaseSort.URGENCY: (cases.c.next_due_at.asc().nulls_last(), cases.c.escalation_level.desc()),
+    CaseSort.ESCALATION: (cases.c.escalation_level.desc(), cases.c.next_due_at.asc().nulls_last()),
+    CaseSort.OPENED: (cases.c.opened_at.desc().nulls_last(),),
+    CaseSort.UPDATED: (cases.c.updated_at.desc(),),
+    CaseSort.CASE_ID: (),
+}
 
 
 class CaseFilter(BaseModel):
@@ -21,8 +39,16 @@ class CaseFilter(BaseModel):
     overdue: bool | None = None
     due_before: datetime | None = None
     include_closed: bool = True
+    min_escalation_level: int | None = None
+    sort: CaseSort = CaseSort.URGENCY
     limit: int = 50
     offset: int = 0
+
+
+def is_overdue(row: CaseRow, now: datetime) -> bool:
+    """The same rule as the `overdue` filter, for one row."""
+    due_passed = row.next_due_at is not None and row.next_due_at < now
+    return not row.closed and (row.escalation_level >= 1 or due_passed)
 
 
 class CaseRow(BaseModel):
@@ -54,12 +80,17 @@ def _filtered(query: Q, f: CaseFilter, now: datetime) -> Q:
         query = query.where(cases.c.assignee == f.assignee)
     if f.escalation_level is not None:
         query = query.where(cases.c.escalation_level == f.escalation_level)
+    if f.min_escalation_level is not None:
+        query = query.where(cases.c.escalation_level >= f.min_escalation_level)
     if f.due_before is not None:
         query = query.where(cases.c.next_due_at < f.due_before)
+    # Overdue: a clock's L1 rung has fired (the case's own timer said so), or its due has passed.
+    due_passed = cases.c.next_due_at.is_not(None) & (cases.c.next_due_at < now)  # no NULL logic
+    overdue = ~cases.c.closed & ((cases.c.escalation_level >= 1) | due_passed)
     if f.overdue is True:
-        query = query.where(~cases.c.closed, cases.c.next_due_at < now)
+        query = query.where(overdue)
     elif f.overdue is False:
-        query = query.where((cases.c.next_due_at >= now) | cases.c.next_due_at.is_(None))
+        query = query.where(~overdue)
     if not f.include_closed:
         query = query.where(~cases.c.closed)
     return query
@@ -68,12 +99,10 @@ def _filtered(query: Q, f: CaseFilter, now: datetime) -> Q:
 async def list_cases(
     engine: AsyncEngine, f: CaseFilter, now: datetime
 ) -> tuple[list[CaseRow], int]:
-    """One page of cases, most urgent first (earliest due, highest escalation), and the total."""
+    """One page of cases in the asked order (most urgent first by default), and the total."""
     page = (
         _filtered(select(cases), f, now)
-        .order_by(
-            cases.c.next_due_at.asc().nulls_last(), cases.c.escalation_level.desc(), cases.c.case_id
-        )
+        .order_by(*_ORDER[f.sort], cases.c.case_id)
         .limit(f.limit)
         .offset(f.offset)
     )

@@ -8,6 +8,7 @@ from api import availability
 from api.deps import ReaderDep, ServicesDep
 from api.gateway import CaseNotFound
 from api.schemas import HistoryEntry
+from api.scope import readable_case
 from store.models import ChainVerification
 
 router = APIRouter(prefix="/cases", tags=["audit"])
@@ -17,6 +18,7 @@ router = APIRouter(prefix="/cases", tags=["audit"])
 async def history(case_id: str, services: ServicesDep, reader: ReaderDep) -> list[HistoryEntry]:
     """Every event of the case in order, with its actor, time and place in the hash chain."""
     async with availability.postgresql():
+        await readable_case(services, reader, case_id)
         stored = await services.ledger.read_stream(case_id)
     if not stored:
         raise CaseNotFound(case_id)
@@ -47,6 +49,7 @@ async def history(case_id: str, services: ServicesDep, reader: ReaderDep) -> lis
 async def verify(case_id: str, services: ServicesDep, reader: ReaderDep) -> ChainVerification:
     """Recompute the case's hash chain; `valid` is false and the first bad version named if altered."""
     async with availability.postgresql():
+        await readable_case(services, reader, case_id)
         result = await services.ledger.verify(case_id)
     if result.events == 0:
         raise CaseNotFound(case_id)

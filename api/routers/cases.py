@@ -13,16 +13,25 @@ from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.gateway import CaseNotFound, CommandPending
 from api.schemas import AnyCommand, CaseDetail, CaseListItem, OpeningCommand
+from api.scope import (
+    QUEUE_LEVELS,
+    readable_case,
+    require_case_access,
+    require_may_change,
+    sees_all,
+    unit_filter,
+)
 from domain.calendar import SHANGHAI
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
 from domain.registry import LIFECYCLES, kind_of_case
 from store.case_numbers import next_case_id
-from store.queries import CaseFilter, get_case, list_cases
+from store.queries import CaseFilter, CaseSort, get_case, is_overdue, list_cases
 from store.replay import state_as_of
 from workflows.contracts import CommandResult
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+queue_router = APIRouter(prefix="/queue", tags=["cases"])
 
 
 class Pending(BaseModel):
@@ -61,6 +70,7 @@ def _pending(pending: CommandPending) -> JSONResponse:
 )
 async def open_case(command: OpeningCommand, actor: ActorDep, services: ServicesDep) -> Any:
     """Open a case with its first command (a rescue case opens with ReportPerson)."""
+    require_may_change(actor)
     raw = command.model_dump(mode="json")
     lifecycle = _opening_lifecycle(raw["type"])
     now = datetime.now(UTC)
@@ -90,9 +100,19 @@ async def send_command(
 ) -> Any:
     """Send a command to a case; a refused command is answered with the rule's code and reason."""
     _lifecycle(case_id)
+    require_may_change(actor)
     async with availability.postgresql():
-        if await get_case(services.engine, case_id) is None:
-            raise CaseNotFound(case_id)
+        row = await get_case(services.engine, case_id)
+    if row is None:
+        raise CaseNotFound(case_id)
+    try:
+        require_case_access(actor, row.unit)
+    except DomainError as refused:
+        async with availability.temporal():
+            await services.gateway.record_refusal(
+                case_id, actor, command.type, refused.code, refused.message
+            )
+        raise
     try:
         async with availability.temporal():
             return await services.gateway.send(case_id, actor, command.model_dump(mode="json"))
@@ -112,22 +132,59 @@ async def list_all(
     escalation_level: Annotated[int | None, Query(ge=0, le=3)] = None,
     overdue: bool | None = None,
     due_before: datetime | None = None,
+    include_closed: bool = True,
+    sort: CaseSort = CaseSort.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[CaseListItem]:
-    """Cases, most urgent first; the total is in the X-Total-Count header."""
-    now = datetime.now(UTC)
+    """Cases, most urgent first by default; the total is in the X-Total-Count header.
+
+    A street office or station sees its own unit's cases; district roles see all.
+    """
     f = CaseFilter(
         kind=kind,
         stage=stage,
-        unit=unit,
+        unit=unit_filter(reader, unit),
         assignee=assignee,
         escalation_level=escalation_level,
         overdue=overdue,
-        due_before=due_before,
+        due_before=_aware(due_before),
+        include_closed=include_closed,
+        sort=sort,
         limit=limit,
         offset=offset,
     )
+    return await _page(services, f, response)
+
+
+@queue_router.get("", response_model=list[CaseListItem])
+async def my_queue(
+    services: ServicesDep,
+    actor: ActorDep,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CaseListItem]:
+    """My work queue: open cases escalated to my level (L1 my unit, L2 supervisors, L3 leadership)."""
+    f = CaseFilter(
+        unit=None if sees_all(actor) else actor.unit,
+        min_escalation_level=QUEUE_LEVELS.get(actor.role, 1),
+        include_closed=False,
+        sort=CaseSort.ESCALATION,
+        limit=limit,
+        offset=offset,
+    )
+    return await _page(services, f, response)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=SHANGHAI)  # staff think in Shanghai time
+    return moment
+
+
+async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> list[CaseListItem]:
+    now = datetime.now(UTC)
     async with availability.postgresql():
         rows, total = await list_cases(services.engine, f, now)
     response.headers["X-Total-Count"] = str(total)
@@ -137,7 +194,7 @@ async def list_all(
             stage_label=LIFECYCLES[row.kind].stage_labels_zh.get(row.stage, row.stage)
             if row.kind in LIFECYCLES
             else row.stage,
-            overdue=not row.closed and row.next_due_at is not None and row.next_due_at < now,
+            overdue=is_overdue(row, now),
         )
         for row in rows
     ]
@@ -153,14 +210,12 @@ async def read_case(
 ) -> CaseDetail:
     """A case's state folded from its ledger: now, as of a moment, or at a version."""
     lifecycle = _lifecycle(case_id)
-    if as_of is not None and as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=SHANGHAI)  # staff think in Shanghai time
+    as_of = _aware(as_of)
     async with availability.postgresql():
+        await readable_case(services, reader, case_id)
         state, at_version = await state_as_of(
             services.ledger, lifecycle, case_id, as_of=as_of, version=version
         )
-        if at_version == 0 and await services.ledger.stream_version(case_id) == 0:
-            raise CaseNotFound(case_id)
     return CaseDetail(
         case_id=case_id,
         kind=lifecycle.kind,

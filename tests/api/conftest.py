@@ -42,3 +42,13 @@ async def api(
     services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=gateway)
     async with asgi_client(services) as client:
         yield client
+
+
+@pytest.fixture
+async def skipping_api(
+    skipping_gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The API over the time-skipping Temporal server, for clocks that must run out."""
+    services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=skipping_gateway)
+    async with asgi_client(services) as client:
+        yield client

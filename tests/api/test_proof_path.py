@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from domain.actors import Actor, Role
 from tests.api.conftest import bearer
 from tests.factories import AUDITOR, CASEWORKER, OPERATOR, classify, intake, report
 
@@ -111,7 +112,9 @@ async def test_case_list_filters(api: httpx.AsyncClient) -> None:
     unit = f"测试街道-{datetime.now(UTC).timestamp()}"
     reported = await _open(api, unit=unit)
     in_intake = await _open(api, unit=unit)
-    await api.post(f"/cases/{in_intake}/commands", json=intake(), headers=bearer(OPERATOR))
+    local = Actor(user_id="op-local", role=Role.OPERATOR, unit=unit)
+    response = await api.post(f"/cases/{in_intake}/commands", json=intake(), headers=bearer(local))
+    assert response.status_code == 200, response.text
 
     everything = await api.get("/cases", params={"unit": unit})
     assert everything.headers["X-Total-Count"] == "2"

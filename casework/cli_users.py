@@ -1,0 +1,72 @@
+"""`casework users …`: who may sign in (administrators)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from casework import render
+from casework.cli_common import JsonOpt, call
+from domain.actors import Role
+
+app = typer.Typer(help="Users, roles and units (用户).", no_args_is_help=True)
+
+ROLE_ZH = {
+    "operator": "经办人",
+    "caseworker": "社工",
+    "approver": "审批人",
+    "supervisor": "督办",
+    "auditor": "审计",
+    "admin": "管理员",
+}
+
+
+@app.command("add")
+def add(
+    user: Annotated[str, typer.Option(help="User id, e.g. op-zhang")],
+    name: Annotated[str, typer.Option(help="Display name")],
+    role: Annotated[Role, typer.Option()],
+    unit: Annotated[str, typer.Option()] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a user or change one (name, role, unit, password)."""
+    body = {
+        "user_id": user,
+        "display_name": name,
+        "role": role.value,
+        "unit": unit,
+        "password": password,
+    }
+    saved = call(lambda api: api.post("/users", body))
+    if json_out:
+        render.as_json(saved)
+    else:
+        render.console.print(
+            f"已保存用户 {saved['user_id']} ({ROLE_ZH.get(saved['role'], saved['role'])})"
+        )
+
+
+@app.command("list")
+def list_all(json_out: JsonOpt = False) -> None:
+    """Every user with role and unit."""
+    rows = call(lambda api: api.get("/users"))
+    if json_out:
+        render.as_json(rows)
+        return
+    table = Table(title="用户")
+    for header in ("用户", "姓名", "角色", "单位", "状态"):
+        table.add_column(header)
+    for u in rows:
+        table.add_row(
+            u["user_id"],
+            u["display_name"],
+            ROLE_ZH.get(u["role"], u["role"]),
+            u["unit"],
+            "启用" if u["active"] else "停用",
+        )
+    render.console.print(table)
