@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from casework import cli_cases, cli_rescue, cli_users, render
+from casework import cli_audit, cli_cases, cli_rescue, cli_users, render
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.embedded import PortTaken
@@ -26,6 +26,7 @@ app = typer.Typer(
 app.add_typer(cli_cases.app, name="cases")
 app.add_typer(cli_rescue.app, name="rescue")
 app.add_typer(cli_users.app, name="users")
+app.add_typer(cli_audit.app, name="audit")
 
 
 def _logging() -> None:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     api_host: str = Field(default="127.0.0.1", alias="CASEWORK_API_HOST")
     api_port: int = Field(default=8000, alias="CASEWORK_API_PORT")
     api_url: str = Field(default="http://127.0.0.1:8000", alias="CASEWORK_API_URL")
+    temporal_ui_url: str = Field(default="http://127.0.0.1:8233", alias="CASEWORK_TEMPORAL_UI_URL")
     secret_key: str = Field(default=PLACEHOLDER_SECRET, alias="CASEWORK_SECRET_KEY")
     token_ttl_hours: int = Field(default=12, alias="CASEWORK_TOKEN_TTL_HOURS")
     holiday_notices_dir: Path | None = Field(default=None, alias="CASEWORK_HOLIDAY_NOTICES")
