@@ -1,0 +1,116 @@
+"""The supervisor console in headless Chromium: sign in, see an escalated case on the board,
+open its timeline and find it equal to the ledger."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from api.deps import Services
+from api.gateway import CaseGateway
+from domain.actors import Actor, Role
+from store.ledger import Ledger
+from store.users import save_user
+from tests.api.conftest import bearer, settings
+from tests.factories import intake, report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+UNIT = "洋泾街道"
+OPERATOR = Actor(user_id="op-yangjing", role=Role.OPERATOR, unit=UNIT)
+SUPERVISOR = Actor(user_id="sup-console", role=Role.SUPERVISOR, unit="浦东新区民政局")
+
+pytestmark = pytest.mark.slow
+
+
+def _chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing: .ci/run must install Debian's chromium")
+        pytest.skip("Debian's chromium is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def served(
+    skipping_gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine
+) -> AsyncIterator[str]:
+    """The real API on a real port, over the time-skipping Temporal server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=skipping_gateway)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(services.settings, services), port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def test_board_shows_the_escalated_case_and_its_timeline_matches_the_ledger(
+    served: str,
+    skipping_env: WorkflowEnvironment,
+    engine: AsyncEngine,
+    ledger: Ledger,
+    tmp_path: Path,
+) -> None:
+    from playwright.async_api import async_playwright
+
+    executable = _chromium()
+    await save_user(engine, SUPERVISOR, "王督办", "console-password")
+    async with httpx.AsyncClient(base_url=served) as api:
+        opened = await api.post("/cases", json=report(unit=UNIT), headers=bearer(OPERATOR))
+        case_id = opened.json()["case_id"]
+        await api.post(f"/cases/{case_id}/commands", json=intake(), headers=bearer(OPERATOR))
+    await skipping_env.sleep(timedelta(days=20))  # the plan-approval clock runs out: L1, L2, L3
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = await browser.new_page()
+        await page.goto(f"{served}/console")
+        await page.fill("input[name=user_id]", "sup-console")
+        await page.fill("input[name=password]", "console-password")
+        await page.click("button[type=submit]")
+
+        row = page.locator(f"#overdue tr[data-case='{case_id}']")
+        await row.wait_for()
+        assert "L3" in await row.locator("td.level").inner_text()
+        assert "洋泾街道" in await page.locator("#units").inner_text()
+        await page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
+
+        await row.locator("a").click()
+        await page.locator("#timeline tbody tr").first.wait_for()
+        cells = await page.locator("#timeline tbody tr").evaluate_all(
+            "rows => rows.map(r => [r.cells[0].innerText, r.cells[3].innerText, r.cells[5].title])"
+        )
+        ledger_rows = [[str(e.version), e.type, e.hash] for e in await ledger.read_stream(case_id)]
+        assert cells == ledger_rows
+        assert "通过" in await page.locator("#verification").inner_text()
+        await page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+        await browser.close()
