@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from opentelemetry import trace
+from sqlalchemy.exc import DBAPIError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.contracts import APPEND_EVENTS, AppendRequest, AppendResult
+from store.data_errors import is_data_error
 from store.errors import ConcurrencyConflict, IdempotencyMismatch
 from store.ledger import Ledger
 
@@ -41,6 +43,13 @@ class LedgerActivities:
             raise ApplicationError(
                 str(conflict), type="ConcurrencyConflict", non_retryable=True
             ) from None
+        except DBAPIError as error:
+            if is_data_error(error):
+                # Bad data will not get better by retrying: fail the command, never wedge the case.
+                raise ApplicationError(
+                    str(error.orig), type="InvalidEventData", non_retryable=True
+                ) from None
+            raise
         except IdempotencyMismatch as mismatch:
             raise ApplicationError(
                 str(mismatch), type="IdempotencyMismatch", non_retryable=True

@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.problems import ServiceUnavailable
+from api.problems import InvalidInput, ServiceUnavailable
+from store.data_errors import is_data_error
 
 _TEMPORAL_DOWN = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 
@@ -22,6 +23,8 @@ async def postgresql() -> AsyncIterator[None]:
     except DBAPIError as error:
         if error.connection_invalidated:
             raise ServiceUnavailable("postgresql", "connection lost") from None
+        if is_data_error(error):
+            raise InvalidInput(str(error.orig).split("\n")[0]) from None
         raise
 
 

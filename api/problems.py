@@ -22,6 +22,10 @@ class Problem(BaseModel):
     details: Any = None
 
 
+class InvalidInput(Exception):
+    """A value the database cannot hold (out of range, a NUL character): the caller's to fix."""
+
+
 class ServiceUnavailable(Exception):
     """A server casework depends on is not answering."""
 
@@ -55,6 +59,10 @@ def install(app: FastAPI) -> None:
     async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return _answer(422, "invalid_command", "the command's fields are not valid", errors)
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
+        return _answer(422, "invalid_input", f"a value is out of range or not storable: {exc}")
 
     @app.exception_handler(InvalidToken)
     async def unauthorised(_: Request, exc: InvalidToken) -> JSONResponse:

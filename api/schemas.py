@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 from domain.actors import Role
 from domain.registry import LIFECYCLES
 
+MAX_OFFSET = 1_000_000  # paging deeper than this is a query, not browsing
+MAX_VERSION = 2**31 - 1  # the ledger's version column is a PostgreSQL integer
+
 
 def _union_of(types: list[type[BaseModel]]) -> Any:
     return Annotated[Union[tuple(types)], Field(discriminator="type")]  # noqa: UP007

@@ -58,7 +58,9 @@ class Lifecycle(Generic[S]):
         """Rebuild a stored event, upcasting old schema versions on read (never on disk)."""
         audit_only = AUDIT_ONLY_EVENTS.get(type_)
         if audit_only is not None:
-            return audit_only.model_validate({**payload, "type": type_, "schema_version": schema_version})
+            return audit_only.model_validate(
+                {**payload, "type": type_, "schema_version": schema_version}
+            )
         body = dict(payload)
         version = schema_version
         while (upcast := self.upcasters.get((type_, version))) is not None:

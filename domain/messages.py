@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from domain.actors import Actor
 from domain.calendar import WorkingDayCalendar
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class Command(BaseModel):
@@ -17,6 +27,15 @@ class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        # PostgreSQL stores no NUL character in text or jsonb: refuse it at the door rather
+        # than accept a command that could never be recorded.
+        if _has_nul(data):
+            raise ValueError("text may not contain NUL (\\u0000) characters")
+        return data
 
 
 class Event(BaseModel):

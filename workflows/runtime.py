@@ -53,7 +53,7 @@ LEDGER_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["ConcurrencyConflict", "IdempotencyMismatch"],
+    non_retryable_error_types=["ConcurrencyConflict", "IdempotencyMismatch", "InvalidEventData"],
 )
 LEDGER_ATTEMPT_TIMEOUT = timedelta(seconds=30)
 # A case whose opening command never succeeded (its workflow started, the command was refused)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api import availability
 from api.deps import ReaderDep, ServicesDep
 from api.gateway import CaseNotFound
-from api.schemas import HistoryEntry
+from api.schemas import MAX_VERSION, HistoryEntry
 from api.scope import readable_case
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
@@ -99,8 +99,8 @@ async def diff(
     case_id: str,
     services: ServicesDep,
     reader: ReaderDep,
-    from_version: Annotated[int, Query(ge=0)],
-    to_version: Annotated[int, Query(ge=1)],
+    from_version: Annotated[int, Query(ge=0, le=MAX_VERSION)],
+    to_version: Annotated[int, Query(ge=1, le=MAX_VERSION)],
 ) -> StateDiff:
     """What changed in the case's state between two versions, and the events that did it."""
     lifecycle = _lifecycle(case_id)

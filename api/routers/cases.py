@@ -12,7 +12,14 @@ from pydantic import BaseModel
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.gateway import CaseNotFound, CommandPending
-from api.schemas import AnyCommand, CaseDetail, CaseListItem, OpeningCommand
+from api.schemas import (
+    MAX_OFFSET,
+    MAX_VERSION,
+    AnyCommand,
+    CaseDetail,
+    CaseListItem,
+    OpeningCommand,
+)
 from api.scope import (
     QUEUE_LEVELS,
     readable_case,
@@ -135,7 +142,7 @@ async def list_all(
     include_closed: bool = True,
     sort: CaseSort = CaseSort.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[CaseListItem]:
     """Cases, most urgent first by default; the total is in the X-Total-Count header.
 
@@ -163,7 +170,7 @@ async def my_queue(
     actor: ActorDep,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[CaseListItem]:
     """My work queue: open cases escalated to my level (L1 my unit, L2 supervisors, L3 leadership)."""
     f = CaseFilter(
@@ -206,7 +213,7 @@ async def read_case(
     services: ServicesDep,
     reader: ReaderDep,
     as_of: datetime | None = None,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> CaseDetail:
     """A case's state folded from its ledger: now, as of a moment, or at a version."""
     lifecycle = _lifecycle(case_id)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
@@ -52,3 +56,21 @@ async def skipping_api(
     services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=skipping_gateway)
     async with asgi_client(services) as client:
         yield client
+
+
+@asynccontextmanager
+async def serving(services: Services) -> AsyncIterator[str]:
+    """The real API on a real local port (uvicorn in this event loop); yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(services.settings, services), port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -3,27 +3,23 @@ open its timeline and find it equal to the ledger."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
 from api.deps import Services
 from api.gateway import CaseGateway
 from domain.actors import Actor, Role
 from store.ledger import Ledger
 from store.users import save_user
-from tests.api.conftest import bearer, settings
+from tests.api.conftest import bearer, serving, settings
 from tests.factories import intake, report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -47,19 +43,9 @@ async def served(
     skipping_gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine
 ) -> AsyncIterator[str]:
     """The real API on a real port, over the time-skipping Temporal server."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=skipping_gateway)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(services.settings, services), port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serving(services) as url:
+        yield url
 
 
 async def test_board_shows_the_escalated_case_and_its_timeline_matches_the_ledger(

@@ -1,0 +1,62 @@
+"""Schemathesis fuzzes every endpoint from the OpenAPI schema: no input may produce a 500."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.deps import Services
+from api.gateway import CaseGateway
+from domain.actors import Actor, Role
+from store.ledger import Ledger
+from tests.api.conftest import bearer, serving, settings
+
+ST = Path(sys.executable).parent / "st"
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor(user_id="fuzz-admin", role=Role.ADMIN, unit="浦东新区民政局"),
+        Actor(user_id="fuzz-operator", role=Role.OPERATOR, unit="花木街道"),
+    ],
+    ids=lambda a: a.role.value,
+)
+async def test_no_input_produces_a_server_error(
+    gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine, tmp_path: Path, actor: Actor
+) -> None:
+    services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=gateway)
+    async with serving(services) as url:
+        run = await asyncio.create_subprocess_exec(
+            str(ST),
+            "run",
+            f"{url}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "12",
+            "--seed",
+            "20261129",
+            "--workers",
+            "1",
+            "--request-timeout",
+            "30",
+            "--max-failures",
+            "5",
+            "--header",
+            f"Authorization:{bearer(actor)['Authorization']}",
+            "--report",
+            "junit",
+            "--report-dir",
+            str(tmp_path),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await run.communicate()
+    text = output.decode(errors="replace")
+    assert run.returncode == 0, text[-6000:]
