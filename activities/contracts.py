@@ -18,6 +18,8 @@ class AppendRequest(BaseModel):
     expected_version: int
     events: list[NewEvent]
     summary: CaseSummary
+    # The head's hash when the case knows it (one round trip instead of two).
+    expected_hash: str | None = None
 
 
 class HolidayNoticesRequest(BaseModel):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from opentelemetry import trace
-from sqlalchemy.exc import DBAPIError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.contracts import APPEND_EVENTS, AppendRequest, AppendResult
-from store.data_errors import is_data_error
-from store.errors import ConcurrencyConflict, IdempotencyMismatch
+from store.errors import ConcurrencyConflict, IdempotencyMismatch, InvalidEventData
 from store.ledger import Ledger
 
 
@@ -35,6 +33,7 @@ class LedgerActivities:
                 request.expected_version,
                 request.events,
                 request.summary,
+                expected_hash=request.expected_hash,
                 workflow_id=info.workflow_id,
                 run_id=info.workflow_run_id,
                 trace_id=_trace_id(),
@@ -43,13 +42,11 @@ class LedgerActivities:
             raise ApplicationError(
                 str(conflict), type="ConcurrencyConflict", non_retryable=True
             ) from None
-        except DBAPIError as error:
-            if is_data_error(error):
-                # Bad data will not get better by retrying: fail the command, never wedge the case.
-                raise ApplicationError(
-                    str(error.orig), type="InvalidEventData", non_retryable=True
-                ) from None
-            raise
+        except InvalidEventData as invalid:
+            # Bad data will not get better by retrying: fail the command, never wedge the case.
+            raise ApplicationError(
+                str(invalid), type="InvalidEventData", non_retryable=True
+            ) from None
         except IdempotencyMismatch as mismatch:
             raise ApplicationError(
                 str(mismatch), type="IdempotencyMismatch", non_retryable=True

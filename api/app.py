@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             yield
         finally:
+            await app.state.services.ledger.close()
             await engine.dispose()
 
     app = FastAPI(title="casework", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)

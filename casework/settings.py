@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "dev-only-change-me"
+# Long enough for HS256 (RFC 7518 §3.2); refused outside development.
+PLACEHOLDER_SECRET = "development-only-placeholder-secret-change-me"
 
 MIN_SECRET_BYTES = 32
 
@@ -31,6 +33,40 @@ class Settings(BaseSettings):
     holiday_notices_dir: Path | None = Field(default=None, alias="CASEWORK_HOLIDAY_NOTICES")
     # Reads (lists, history, verification) without a token; on by default only in development.
     anonymous_reads_setting: bool | None = Field(default=None, alias="CASEWORK_ANONYMOUS_READS")
+    # The fake economic-verification centre (relief) until a real client exists: replies come
+    # `latency` seconds after a request, through the API; optional outage window and duplicates.
+    verification_store: Path | None = Field(default=None, alias="CASEWORK_VERIFICATION_STORE")
+    verification_latency_seconds: float = Field(
+        default=30.0, ge=0, alias="CASEWORK_VERIFICATION_LATENCY_SECONDS"
+    )
+    verification_down_from: datetime | None = Field(
+        default=None, alias="CASEWORK_VERIFICATION_DOWN_FROM"
+    )
+    verification_down_until: datetime | None = Field(
+        default=None, alias="CASEWORK_VERIFICATION_DOWN_UNTIL"
+    )
+    verification_duplicate_replies: bool = Field(
+        default=False, alias="CASEWORK_VERIFICATION_DUPLICATES"
+    )
+    verification_deliver: bool = Field(default=True, alias="CASEWORK_VERIFICATION_DELIVER")
+    # The fake police population system (rescue identity checks) until a real client exists.
+    identity_fake_latency_ms: int = Field(
+        default=0, ge=0, alias="CASEWORK_IDENTITY_FAKE_LATENCY_MS"
+    )
+    identity_fake_failure_rate: float = Field(
+        default=0.0, ge=0.0, le=1.0, alias="CASEWORK_IDENTITY_FAKE_FAILURE_RATE"
+    )
+    # Outage windows: "start/end,start/end" in ISO 8601 with time zones.
+    identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
+
+    # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps.
+    backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
+
+    @property
+    def allow_backdating(self) -> bool:
+        if self.backdating_setting is not None:
+            return self.backdating_setting
+        return self.development
 
     @property
     def development(self) -> bool:

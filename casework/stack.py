@@ -38,12 +38,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pre_ping=False)
     client = await connect(settings.temporal_address, settings.temporal_namespace)
-    worker = build_worker(client, Ledger(engine), settings.task_queue, settings.holiday_notices_dir)
+    ledger = Ledger(engine)
+    worker = build_worker(client, ledger, settings.task_queue, settings.holiday_notices_dir)
     try:
         await run_until_stopped(worker, stop)
     finally:
+        await ledger.close()
         await engine.dispose()
 
 

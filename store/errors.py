@@ -15,3 +15,7 @@ class ConcurrencyConflict(Exception):
 
 class IdempotencyMismatch(Exception):
     """An event id was reused for a different append: a programming error, never retried."""
+
+
+class InvalidEventData(Exception):
+    """PostgreSQL refused a value of the events (out of range, a NUL character): not an outage."""

@@ -74,8 +74,10 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-def ledger(engine: AsyncEngine) -> Ledger:
-    return Ledger(engine)
+async def ledger(engine: AsyncEngine) -> AsyncIterator[Ledger]:
+    shared = Ledger(engine)
+    yield shared
+    await shared.close()
 
 
 @pytest.fixture

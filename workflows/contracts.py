@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,8 @@ class CaseInput(BaseModel):
     kind: str
     state: dict[str, Any] | None = None  # the folded state, when carried over
     version: int = 0  # the stream's version the carried state reflects
+    last_occurred_at: datetime | None = None  # of the newest event, when carried over
+    last_hash: str | None = None  # the stream head's hash, when carried over
     # Continue as new once a run's history has this many events (None: when Temporal suggests).
     history_limit: int | None = Field(default=None, ge=50)
 
@@ -31,6 +34,9 @@ class CommandRequest(BaseModel):
 
     actor: Actor
     command: dict[str, Any] = Field(description="A lifecycle command; `type` names it")
+    # When it happened, for entering a paper file's past steps (paper-file migration); the
+    # gateway lets it through only where settings allow. None: now.
+    effective_at: datetime | None = None
 
 
 class RefusalRecord(BaseModel):

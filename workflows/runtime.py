@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Coroutine
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from temporalio import workflow
@@ -78,6 +78,8 @@ class CaseWorkflow:
         self._case_id = case.case_id
         self._state: CaseState | None = None
         self._version = case.version
+        self._last_occurred_at = case.last_occurred_at
+        self._last_hash = case.last_hash
         self._history_limit = case.history_limit
         if case.state is not None:
             self._state = self.lifecycle.state_type.model_validate(case.state)
@@ -119,6 +121,8 @@ class CaseWorkflow:
                 workflow.continue_as_new(self._carry_over())
 
     def _history_is_long(self) -> bool:
+        if self.wants_new_run():
+            return True
         info = workflow.info()
         if info.is_continue_as_new_suggested():
             return True
@@ -133,6 +137,8 @@ class CaseWorkflow:
             kind=self.lifecycle.kind,
             state=self._current.model_dump(mode="json"),
             version=self._version,
+            last_occurred_at=self._last_occurred_at,
+            last_hash=self._last_hash,
             history_limit=self._history_limit,
         )
 
@@ -150,8 +156,8 @@ class CaseWorkflow:
         async with self._lock:
             now = workflow.now()
             for name, clock in sorted(self._current.clocks.items()):
-                if not clock.rungs_due(now):
-                    continue
+                if not clock.rungs_due(now) or name not in self._current.clocks:
+                    continue  # not due, or stopped by an escalation decided just before
                 command = self.lifecycle.parse_command({"type": "EscalateClock", "clock": name})
                 events = self.lifecycle.decide(self._current, command, self._context(SYSTEM))
                 await self._persist(events, SYSTEM)
@@ -163,11 +169,12 @@ class CaseWorkflow:
     async def command(self, request: CommandRequest) -> CommandResult:
         """Decide an operator's command on the current state, record its events, fold them."""
         await workflow.wait_condition(lambda: self._calendar_loaded)
+        await self.before_command(request)
         async with self._lock:
             # Decide again under the lock: an update that ran while this one waited may have
             # changed the state the validator saw.
             events = self._decide(request)
-            await self._persist(events, request.actor)
+            await self._persist(events, request.actor, request.effective_at)
             self._clocks_changed = True
             result = CommandResult(
                 case_id=self._case_id,
@@ -192,8 +199,9 @@ class CaseWorkflow:
                 type="malformed_command",
                 non_retryable=True,
             ) from None
+        at = self._effective_time(request.effective_at)
         try:
-            events = self.lifecycle.decide(self._current, command, self._context(request.actor))
+            events = self.lifecycle.decide(self._current, command, self._context(request.actor, at))
         except DomainError as error:
             raise refusal(error) from None
         if not events:
@@ -209,6 +217,18 @@ class CaseWorkflow:
 
         Use `spawn`; report results back with `run_internal`. Never block here.
         """
+
+    async def before_command(self, request: CommandRequest) -> None:
+        """Override to bring an outside fact into the case before a command is decided (e.g.
+        the district's weather before an outreach timer starts): fetch it with an activity and
+        record it with `run_internal`. Runs after the validator accepted the command and before
+        the command takes the lock; the default does nothing (and adds nothing to history)."""
+
+    def wants_new_run(self) -> bool:
+        """Override to continue as new at a boundary of the lifecycle's own (e.g. each yearly
+        cycle), so no run's history grows without bound; checked wherever the history length
+        is. The default never asks (histories recorded before the hook replay unchanged)."""
+        return False
 
     def resume_effects(self) -> None:
         """Override to restart work still pending in the state at a run's start
@@ -271,8 +291,30 @@ class CaseWorkflow:
 
     # --- persistence -------------------------------------------------------------------------
 
-    async def _persist(self, events: list[Event], actor: Actor) -> None:
+    def _effective_time(self, effective_at: datetime | None) -> datetime:
+        """Now, or a past moment for a paper file's steps: never ahead of the clock, never
+        before the case's newest event (a history is told in order)."""
         now = workflow.now()
+        if effective_at is None:
+            return now
+        if effective_at.tzinfo is None or effective_at > now:
+            raise ApplicationError(
+                "effective time must be a timezone-aware moment in the past",
+                type="bad_effective_time",
+                non_retryable=True,
+            )
+        if self._last_occurred_at is not None and effective_at < self._last_occurred_at:
+            raise ApplicationError(
+                f"effective time is before the case's newest event ({self._last_occurred_at.isoformat()})",
+                type="bad_effective_time",
+                non_retryable=True,
+            )
+        return effective_at
+
+    async def _persist(
+        self, events: list[Event], actor: Actor, effective_at: datetime | None = None
+    ) -> None:
+        now = effective_at or workflow.now()
         new_state = self.lifecycle.fold(events, self._current)
         stored = [
             NewEvent(
@@ -292,16 +334,19 @@ class CaseWorkflow:
                 expected_version=self._version,
                 events=stored,
                 summary=summarize(self.lifecycle, self._case_id, new_state),
+                expected_hash=self._last_hash,
             ),
             result_type=AppendResult,
             start_to_close_timeout=LEDGER_ATTEMPT_TIMEOUT,
             retry_policy=LEDGER_RETRY,
         )
         self._state, self._version = new_state, result.last_version
+        self._last_hash = result.last_hash
+        self._last_occurred_at = now
         workflow.upsert_search_attributes(search_attributes.updates(new_state))
 
-    def _context(self, actor: Actor) -> DecisionContext:
-        return DecisionContext(now=workflow.now(), actor=actor, calendar=self._calendar)
+    def _context(self, actor: Actor, now: datetime | None = None) -> DecisionContext:
+        return DecisionContext(now=now or workflow.now(), actor=actor, calendar=self._calendar)
 
     @property
     def _current(self) -> CaseState:

@@ -115,24 +115,24 @@ async def test_command_accepted_during_a_postgresql_outage_is_recorded_once_it_r
         await asyncio.to_thread(pg.start)
 
         async with asyncio.timeout(60):
-            while await _version(ledger, case_id) < 5:
+            while "IntakeRegistered" not in await _types(ledger, case_id):
                 await asyncio.sleep(0.5)
+        await asyncio.sleep(1)  # let anything else the command set off settle
         view = await gateway.view(case_id)
 
     history = await ledger.read_stream(case_id)
-    assert [e.type for e in history][:3] == [
-        "PersonReported",
-        "IntakeRegistered",
-        "ProvisionalAssistanceGranted",
-    ]
-    assert len(history) == 5 and len({e.event_id for e in history}) == 5
-    assert view.version == 5 and view.stage == "intake"
+    types = [e.type for e in history]
+    assert types[:2] == ["PersonReported", "IntakeRegistered"]
+    assert types.count("IntakeRegistered") == 1  # recorded once, not once per retry
+    assert [e.version for e in history] == list(range(1, len(history) + 1))
+    assert len({e.event_id for e in history}) == len(history)
+    assert view.version == len(history) and view.stage == "intake"
     assert (await ledger.verify(case_id)).valid
     await engine.dispose()
 
 
-async def _version(ledger: Ledger, case_id: str) -> int:
+async def _types(ledger: Ledger, case_id: str) -> list[str]:
     try:
-        return await ledger.stream_version(case_id)
+        return [e.type for e in await ledger.read_stream(case_id)]
     except Exception:  # the server is still coming back
-        return 0
+        return []

@@ -37,4 +37,5 @@ async def test_rebuilding_the_cases_table_from_position_zero_gives_the_same_rows
     after = await _rows(ledger)
     assert rebuilt >= 2
     assert after == before
-    assert after[second]["stage"] == "in_stay" and after[second]["version"] == 7
+    assert after[second]["stage"] == "in_stay"
+    assert after[second]["version"] == await ledger.stream_version(second)
