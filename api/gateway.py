@@ -109,13 +109,14 @@ class CaseGateway:
         actor: Actor,
         command: dict[str, Any],
         now: datetime,
+        effective_at: datetime | None = None,
     ) -> CommandResult:
         """Start a case workflow with its opening command, atomically (update-with-start).
 
         The opening command is checked against the empty case first, so a refused one starts
         nothing at all.
         """
-        self.check_opening(lifecycle, actor, command, now)
+        self.check_opening(lifecycle, actor, command, effective_at or now)
         start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
             WORKFLOW_NAMES[lifecycle.kind],
             CaseInput(case_id=case_id, kind=lifecycle.kind),
@@ -127,7 +128,7 @@ class CaseGateway:
         try:
             update = await self._client.start_update_with_start_workflow(
                 COMMAND_UPDATE,
-                CommandRequest(actor=actor, command=command),
+                CommandRequest(actor=actor, command=command, effective_at=effective_at),
                 start_workflow_operation=start,
                 result_type=CommandResult,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
@@ -136,13 +137,19 @@ class CaseGateway:
         except WorkflowUpdateFailedError as failed:
             raise _refused(failed) from None
 
-    async def send(self, case_id: str, actor: Actor, command: dict[str, Any]) -> CommandResult:
+    async def send(
+        self,
+        case_id: str,
+        actor: Actor,
+        command: dict[str, Any],
+        effective_at: datetime | None = None,
+    ) -> CommandResult:
         """Send a command to a running case; refusals come back as `CommandRefused`."""
         _lifecycle(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
         try:
             update = await self._handle(case_id).start_update(
                 COMMAND_UPDATE,
-                CommandRequest(actor=actor, command=command),
+                CommandRequest(actor=actor, command=command, effective_at=effective_at),
                 result_type=CommandResult,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
             )

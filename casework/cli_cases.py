@@ -84,3 +84,10 @@ def extend(
 ) -> None:
     """Grant an extension (延期) of a clock: supervisors only."""
     send(case_id, {"type": "GrantExtension", "clock": clock, "by": by, "reason": reason}, json_out)
+
+
+@app.command()
+def queue(json_out: JsonOpt = False) -> None:
+    """My work queue: open cases escalated to my level (督办队列)."""
+    items = call(lambda api: api.get("/queue"))
+    render.as_json(items) if json_out else render.case_list(items)

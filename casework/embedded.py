@@ -47,6 +47,15 @@ def temporal_binary() -> str:
     return found
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop it when casework dies, even by SIGKILL (no orphans)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @dataclass
 class EmbeddedTemporal:
     """`temporal server start-dev`, file-backed so cases survive a restart."""
@@ -87,7 +96,9 @@ class EmbeddedTemporal:
             ]
         log = (self.data_dir / "temporal.log").open("ab")
         # Its own process group: Ctrl-C reaches casework, which then stops it in order.
-        self.process = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=log, start_new_session=True, preexec_fn=_die_with_parent
+        )
 
     async def wait_ready(self, within: float = 30.0) -> None:
         deadline = asyncio.get_running_loop().time() + within

@@ -96,9 +96,13 @@ class Stack:
 def stack(tmp_path: Path) -> Iterator[Stack]:
     s = Stack(tmp_path)
     yield s
-    if s.process is not None:
-        s.process.kill()
-        s.process.wait()
+    if s.process is not None:  # a failed test: stop it the polite way first
+        s.process.send_signal(signal.SIGINT)
+        try:
+            s.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            s.process.kill()
+            s.process.wait()
 
 
 def _children_of(pid: int) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -61,6 +61,28 @@ def _lifecycle(case_id: str) -> Lifecycle[Any]:
         raise CaseNotFound(case_id) from None
 
 
+EffectiveAt = Annotated[
+    datetime | None,
+    Header(
+        alias="X-Effective-At",
+        description="When the step really happened, for entering a paper file's history "
+        "(only where the bureau enables it; never after now, never before the case's last step)",
+    ),
+]
+
+
+def _effective(services: ServicesDep, effective_at: datetime | None) -> datetime | None:
+    if effective_at is None:
+        return None
+    if not services.settings.allow_backdating:
+        raise DomainError("backdating_disabled", "X-Effective-At is not enabled on this server")
+    if effective_at.tzinfo is None:
+        effective_at = effective_at.replace(tzinfo=SHANGHAI)
+    if effective_at > datetime.now(UTC):
+        raise DomainError("bad_effective_time", "X-Effective-At may not be in the future")
+    return effective_at
+
+
 def _pending(pending: CommandPending) -> JSONResponse:
     body = Pending(
         case_id=pending.case_id,
@@ -75,20 +97,26 @@ def _pending(pending: CommandPending) -> JSONResponse:
     response_model=CommandResult,
     responses={202: {"model": Pending}, 409: {"description": "Refused by the case's rules"}},
 )
-async def open_case(command: OpeningCommand, actor: ActorDep, services: ServicesDep) -> Any:
+async def open_case(
+    command: OpeningCommand,
+    actor: ActorDep,
+    services: ServicesDep,
+    effective_at: EffectiveAt = None,
+) -> Any:
     """Open a case with its first command (a rescue case opens with ReportPerson)."""
     require_may_change(actor)
     raw = command.model_dump(mode="json")
     lifecycle = _opening_lifecycle(raw["type"])
     now = datetime.now(UTC)
-    services.gateway.check_opening(lifecycle, actor, raw, now)
+    when = _effective(services, effective_at)
+    services.gateway.check_opening(lifecycle, actor, raw, when or now)
     async with availability.postgresql():
         case_id = await next_case_id(
             services.engine, lifecycle.id_prefix, now.astimezone(SHANGHAI).year
         )
     try:
         async with availability.temporal():
-            return await services.gateway.open_case(lifecycle, case_id, actor, raw, now)
+            return await services.gateway.open_case(lifecycle, case_id, actor, raw, now, when)
     except CommandPending as pending:
         return _pending(pending)
 
@@ -103,11 +131,16 @@ async def open_case(command: OpeningCommand, actor: ActorDep, services: Services
     },
 )
 async def send_command(
-    case_id: str, command: AnyCommand, actor: ActorDep, services: ServicesDep
+    case_id: str,
+    command: AnyCommand,
+    actor: ActorDep,
+    services: ServicesDep,
+    effective_at: EffectiveAt = None,
 ) -> Any:
     """Send a command to a case; a refused command is answered with the rule's code and reason."""
     _lifecycle(case_id)
     require_may_change(actor)
+    when = _effective(services, effective_at)
     async with availability.postgresql():
         row = await get_case(services.engine, case_id)
     if row is None:
@@ -122,7 +155,9 @@ async def send_command(
         raise
     try:
         async with availability.temporal():
-            return await services.gateway.send(case_id, actor, command.model_dump(mode="json"))
+            return await services.gateway.send(
+                case_id, actor, command.model_dump(mode="json"), when
+            )
     except CommandPending as pending:
         return _pending(pending)
 

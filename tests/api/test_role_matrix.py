@@ -117,3 +117,11 @@ async def test_writes_by_role(strict_api: httpx.AsyncClient, role: str) -> None:
     assert (
         await api.post("/auth/token", json={"user_id": "x", "role": "admin"})
     ).status_code == 403
+
+
+async def test_backdating_is_off_unless_the_bureau_enables_it(
+    strict_api: httpx.AsyncClient,
+) -> None:
+    headers = bearer(ROLES["operator"]) | {"X-Effective-At": "2026-11-01T09:00:00+08:00"}
+    response = await strict_api.post("/cases", json=report(unit=UNIT), headers=headers)
+    assert response.status_code == 409 and response.json()["code"] == "backdating_disabled"
