@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from domain.lifecycle import Lifecycle
 from domain.rescue.commands import RescueCommand
 from domain.rescue.decide import decide, evolve
-from domain.rescue.events import RescueEvent
+from domain.rescue.events import UPCASTERS, RescueEvent
 from domain.rescue.state import STAGE_LABELS_ZH, RescueState
+
+
+def _attributes(state: RescueState) -> dict[str, Any]:
+    """Board fields for lists; never personal data (no categories, names or health)."""
+    plan = state.plan_in_force
+    return {
+        "identified": state.identified,
+        "exit_route": state.exit_route.value if state.exit_route else None,
+        "plan_version": plan.version if plan else None,
+        "open_services": len(state.open_services),
+    }
+
 
 RESCUE: Lifecycle[RescueState] = Lifecycle(
     kind="rescue",
@@ -19,4 +33,6 @@ RESCUE: Lifecycle[RescueState] = Lifecycle(
     evolve=evolve,
     opening_commands=frozenset({"ReportPerson"}),
     stage_labels_zh={k.value: v for k, v in STAGE_LABELS_ZH.items()},
+    upcasters=UPCASTERS,
+    attributes=_attributes,
 )

@@ -1,80 +1,57 @@
-"""What rescue staff ask of a case (DOMAIN.md §1, steps 1-3)."""
+"""What rescue staff ask of a case (DOMAIN.md §1): the street and intake commands, and the
+union of every rescue command."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from domain.case import EscalateClock, GrantExtension
 from domain.messages import Command
-
-
-class ReportSource(StrEnum):
-    POLICE = "police"  # 公安
-    CITY_MANAGEMENT = "city_management"  # 城管
-    GRID_PATROL = "grid_patrol"  # 网格
-    HOTLINE_12345 = "hotline_12345"
-    WALK_IN = "walk_in"
-
-
-class Vulnerability(StrEnum):
-    """What a finder can see on the street; the police and city management must escort these."""
-
-    MINOR = "minor"
-    ELDERLY = "elderly"
-    DISABLED = "disabled"
-    LIMITED_MOBILITY = "limited_mobility"
-
-
-class Category(StrEnum):
-    """Classification at intake (DOMAIN.md §1.3)."""
-
-    ADULT = "adult"
-    MINOR = "minor"
-    ELDERLY = "elderly"
-    DISABLED = "disabled"
-    MENTAL_OR_INTELLECTUAL = "mental_or_intellectual"  # suspected
-    ILL_OR_INJURED = "ill_or_injured"
-    PREGNANT = "pregnant"
-
-
-class Sex(StrEnum):
-    MALE = "male"
-    FEMALE = "female"
-    UNKNOWN = "unknown"
-
-
-class InformationGiven(StrEnum):
-    PROVIDED = "provided"
-    UNABLE = "unable"  # cannot, because of age or disability: help first, verify later (先行救助)
-    REFUSED = "refused"  # will not: no help (办法 Art 6)
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PersonDetails(Frozen):
-    """Personal data: kept in the ledger only, never in search attributes or logs."""
-
-    name: str | None = Field(default=None, max_length=100)
-    sex: Sex = Sex.UNKNOWN
-    age: int | None = Field(default=None, ge=0, le=130)
-    age_estimated: bool = False
-    id_number: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9Xx]$")
-    hukou: str | None = Field(default=None, max_length=200)  # 户籍
-    cause: str | None = Field(default=None, max_length=500)  # cause of vagrancy
-    relatives: list[str] = Field(default_factory=list, max_length=20)
-    belongings: list[str] = Field(default_factory=list, max_length=50)
-
-
-class Screening(Frozen):
-    """Intake screening: who else must take the person first."""
-
-    infectious_critical_or_injured: bool = False  # → hospital
-    danger_drugs_or_fugitive: bool = False  # → police
+from domain.rescue.commands_care import (
+    ApproveIndividualPlan,
+    ApproveStayExtension,
+    AssignHousing,
+    CancelPlanService,
+    CompletePlanService,
+    DraftIndividualPlan,
+    NoteDistrictWeather,
+    PublishFamilySearchNotice,
+    RecordDnaCollected,
+    RecordIdentityEstablished,
+    RecordPoliceIdentityAnswer,
+    RecordWeeklyReview,
+    RefuseStayExtension,
+    RequestDnaCollection,
+    RequestIdentityCheck,
+    RequestStayExtension,
+    ReturnIndividualPlan,
+)
+from domain.rescue.commands_exit import (
+    AcknowledgeHandover,
+    CloseRescueCase,
+    HandOverToFamily,
+    PlacePerson,
+    RecordDeath,
+    RecordFollowUpVisit,
+    RecordHospitalDischarge,
+    RecordSelfExit,
+    RecordUnauthorisedDeparture,
+    StartEscortedReturn,
+    TerminateAssistance,
+    TransferToHospital,
+)
+from domain.rescue.vocabulary import (
+    Category,
+    Frozen,
+    InformationGiven,
+    PersonDetails,
+    ReportSource,
+    Screening,
+    Sex,
+    Vulnerability,
+)
 
 
 class ReportPerson(Command):
@@ -128,6 +105,16 @@ class CloseReport(Command):
     reason: str = Field(min_length=2, max_length=500)
 
 
+# Commands of the street and intake stages: reported → (refused help) → intake → classified.
+StreetAndIntakeCommand = (
+    ReportPerson
+    | RecordHelpRefused
+    | RegisterIntake
+    | DenyAssistance
+    | ClassifyPerson
+    | CloseReport
+)
+
 RescueCommand = Annotated[
     ReportPerson
     | RecordHelpRefused
@@ -135,7 +122,49 @@ RescueCommand = Annotated[
     | DenyAssistance
     | ClassifyPerson
     | CloseReport
+    | AssignHousing
+    | RequestIdentityCheck
+    | RecordPoliceIdentityAnswer
+    | PublishFamilySearchNotice
+    | RequestDnaCollection
+    | RecordDnaCollected
+    | RecordIdentityEstablished
+    | DraftIndividualPlan
+    | ApproveIndividualPlan
+    | ReturnIndividualPlan
+    | CompletePlanService
+    | CancelPlanService
+    | RecordWeeklyReview
+    | RequestStayExtension
+    | ApproveStayExtension
+    | RefuseStayExtension
+    | NoteDistrictWeather
+    | HandOverToFamily
+    | StartEscortedReturn
+    | AcknowledgeHandover
+    | RecordSelfExit
+    | RecordUnauthorisedDeparture
+    | PlacePerson
+    | TransferToHospital
+    | RecordHospitalDischarge
+    | TerminateAssistance
+    | RecordDeath
+    | RecordFollowUpVisit
+    | CloseRescueCase
     | EscalateClock
     | GrantExtension,
     Field(discriminator="type"),
+]
+
+__all__ = [
+    "Category",
+    "Frozen",
+    "InformationGiven",
+    "PersonDetails",
+    "ReportSource",
+    "RescueCommand",
+    "Screening",
+    "Sex",
+    "StreetAndIntakeCommand",
+    "Vulnerability",
 ]

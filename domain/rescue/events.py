@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -16,18 +16,68 @@ from domain.case import (
     ClockStopped,
 )
 from domain.messages import Event
-from domain.rescue.commands import (
+from domain.rescue.events_care import (
+    DistrictWeatherNoted,
+    DnaCollected,
+    DnaCollectionRequested,
+    FamilySearchNoticePublished,
+    FamilyTracingStarted,
+    HousingAssigned,
+    IdentityCheckRequested,
+    IdentityEstablished,
+    IndividualPlanApproved,
+    IndividualPlanDrafted,
+    IndividualPlanReturned,
+    LongTermPlacementPrompted,
+    OffSiteCareDecisionPrompted,
+    PlanServiceCancelled,
+    PlanServiceCompleted,
+    PoliceIdentityConfirmed,
+    PoliceIdentityNotFound,
+    StayExtensionApproved,
+    StayExtensionRefused,
+    StayExtensionRequested,
+    WeeklyReviewRecorded,
+)
+from domain.rescue.events_exit import (
+    AssistanceTerminated,
+    EscortedReturnStarted,
+    FamilyNotifiedOfDeath,
+    FamilyNotReachedAfterDeath,
+    FollowUpScheduled,
+    FollowUpVisited,
+    HandedOverToFamily,
+    HandoverAcknowledged,
+    HospitalDischargeNoticeReceived,
+    MissingPersonReportedToPolice,
+    OffSiteCareArranged,
+    PersonDied,
+    PersonPlaced,
+    PoliceNotifiedOfDeath,
+    SelfExitDeclared,
+    StationExited,
+    TransferredToHospital,
+    UnauthorisedDepartureRecorded,
+)
+from domain.rescue.rules import PROOF_PATH_RULESET, RULESET
+from domain.rescue.vocabulary import (
     Category,
+    HousingArea,
     InformationGiven,
     PersonDetails,
     ReportSource,
     Screening,
     Vulnerability,
+    WeatherKind,
 )
 
 
 class PersonReported(Event):
+    """The case opens. Version 2 names the rules the case runs under (see `upcasters`)."""
+
     type: Literal["PersonReported"] = "PersonReported"
+    schema_version: int = 2
+    ruleset: int = RULESET
     source: ReportSource
     unit: str
     location: str
@@ -49,6 +99,7 @@ class HelpRefused(Event):
     extreme_weather: bool
     supplies_given: list[str]
     at: datetime
+    district_weather: WeatherKind | None = None  # the district's extreme-weather mode, if on
 
 
 class IntakeRegistered(Event):
@@ -93,6 +144,7 @@ class PersonClassified(Event):
     housed_with_women: bool  # women are housed apart (办法 Art 8)
     stay_limit_applies: bool
     at: datetime
+    housing: HousingArea | None = None  # where the person sleeps first; None: not decided
 
 
 class TemporaryGuardianshipAssumed(Event):
@@ -120,6 +172,45 @@ RescueEvent = Annotated[
     | PersonClassified
     | TemporaryGuardianshipAssumed
     | CaseClosed
+    | HousingAssigned
+    | IdentityCheckRequested
+    | PoliceIdentityConfirmed
+    | PoliceIdentityNotFound
+    | FamilyTracingStarted
+    | FamilySearchNoticePublished
+    | DnaCollectionRequested
+    | DnaCollected
+    | IdentityEstablished
+    | OffSiteCareDecisionPrompted
+    | LongTermPlacementPrompted
+    | IndividualPlanDrafted
+    | IndividualPlanApproved
+    | IndividualPlanReturned
+    | PlanServiceCompleted
+    | PlanServiceCancelled
+    | WeeklyReviewRecorded
+    | StayExtensionRequested
+    | StayExtensionApproved
+    | StayExtensionRefused
+    | DistrictWeatherNoted
+    | HandedOverToFamily
+    | EscortedReturnStarted
+    | HandoverAcknowledged
+    | SelfExitDeclared
+    | UnauthorisedDepartureRecorded
+    | MissingPersonReportedToPolice
+    | OffSiteCareArranged
+    | PersonPlaced
+    | TransferredToHospital
+    | HospitalDischargeNoticeReceived
+    | AssistanceTerminated
+    | PersonDied
+    | PoliceNotifiedOfDeath
+    | FamilyNotifiedOfDeath
+    | FamilyNotReachedAfterDeath
+    | StationExited
+    | FollowUpScheduled
+    | FollowUpVisited
     | ClockStarted
     | ClockEscalated
     | ClockExtended
@@ -128,3 +219,11 @@ RescueEvent = Annotated[
     | ClockStopped,
     Field(discriminator="type"),
 ]
+
+
+def _person_reported_v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
+    """A case reported before the full lifecycle runs under the proof path's rules."""
+    return {**body, "ruleset": PROOF_PATH_RULESET}
+
+
+UPCASTERS = {("PersonReported", 1): _person_reported_v1_to_v2}

@@ -43,3 +43,82 @@ REFUSAL_REVISIT = ClockSpec(
     amount=24,
     rule="policy: revisit within 24 h a person who refused help in extreme weather",
 )
+
+# --- the full lifecycle (issue 3): identity, tracing, stay, plan, exit, follow-up ------------
+
+# The rules a case runs under are fixed when it opens. Cases opened before the full lifecycle
+# (the proof path) keep their rules when their workflow histories replay.
+PROOF_PATH_RULESET = 1
+RULESET = 2
+
+IDENTITY_CHECK_ANSWER = ClockSpec(
+    name="identity_check",
+    label_zh="身份核查答复",
+    unit=ClockUnit.HOURS,
+    amount=4,
+    rule="policy: the police population system answers an identity check within 4 h",
+)
+DNA_REQUEST = ClockSpec(
+    name="dna_request",
+    label_zh="报请采集DNA",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=7,
+    rule="民政部 公安部 2015 意见: DNA request to police within 7 working days of entry [local]",
+)
+DNA_COLLECTION = ClockSpec(
+    name="dna_collection",
+    label_zh="公安采集DNA",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=30,
+    rule="民政部 公安部 2015 意见: police collect DNA within 1 month of the request [local]",
+)
+UNIDENTIFIED_PLACEMENT = ClockSpec(
+    name="unidentified_placement",
+    label_zh="站外托养/机构安置决定",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=10,
+    rule="实施细则; 救助管理机构工作规程: unidentified after 10 days → off-site care or an "
+    "institution [local]",
+)
+LONG_TERM_PLACEMENT_MONTHS = (
+    3  # 救助管理机构工作规程: unidentified after 3 months → 户籍, long-term placement [local]
+)
+LONG_TERM_PLACEMENT = ClockSpec(
+    name="long_term_placement",
+    label_zh="长期滞留人员安置",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=92,  # replaced per case by the exact days of 3 calendar months from entry
+    rule="救助管理机构工作规程: unidentified after 3 months → 户籍 registration and long-term "
+    "placement [local]",
+)
+PLAN_REVISION_APPROVAL = ClockSpec(
+    name="plan_revision_approval",
+    label_zh="一人一策修订审批",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=2,
+    rule="policy: a revised individual plan is approved within 2 working days of drafting",
+)
+SERVICE_RULE = "policy: an individual plan's service is done by the due date the plan sets"
+HANDOVER_ACK = ClockSpec(
+    name="handover_ack",
+    label_zh="跨区域交接回执",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=3,
+    rule="policy (长三角 cooperation): the receiving bureau acknowledges a handover within 3 "
+    "working days",
+)
+FOLLOW_UP = ClockSpec(
+    name="follow_up",
+    label_zh="回访",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=30,
+    rule="policy: one follow-up visit at 30 days after return for at-risk persons",
+)
+EXTREME_WEATHER_REVISIT = ClockSpec(
+    name="refusal_revisit",
+    label_zh="拒助回访(极端天气)",
+    unit=ClockUnit.HOURS,
+    amount=6,
+    rule="policy (seed: 寒潮/高温 tightens outreach timers): revisit within 6 h while the "
+    "district's extreme-weather mode is on",
+)

@@ -274,7 +274,8 @@ def test_unidentified_person_starts_the_24_hour_family_search_clock() -> None:
 
 def test_identified_person_starts_no_family_search_clock() -> None:
     events = given(REPORTED).when(intake(id_number=ID_NUMBER))
-    assert set(started_clocks(events)) == {"plan_approval"}
+    # The ID number goes to the police population system, whose answer has its own clock.
+    assert set(started_clocks(events)) == {"plan_approval", "identity_check"}
 
 
 def test_plan_approval_clock_is_two_working_days() -> None:
@@ -306,13 +307,14 @@ def test_intake_after_refusing_help_stops_the_revisit_clock() -> None:
     case = given(report(), RecordHelpRefused(extreme_weather=True))
     events = case.when(intake())
     assert events[0] == ClockStopped(clock="refusal_revisit", reason="person taken in")
-    assert set(case.then_state(intake()).clocks) == {"plan_approval"}
+    assert set(case.then_state(intake()).clocks) == {"plan_approval", "identity_check"}
 
 
 def test_denial_after_intake_stops_every_clock_and_closes_the_case() -> None:
     case = given(report(), intake(id_number=None))
     events = case.when(DenyAssistance(reasons=["非本市流浪乞讨人员"]))
-    assert types(events) == ["AssistanceDenied", "ClockStopped", "ClockStopped", "CaseClosed"]
+    running = len(case.state.clocks)  # plan approval and the family-tracing clocks
+    assert types(events) == ["AssistanceDenied", *["ClockStopped"] * running, "CaseClosed"]
     state = case.then_state(DenyAssistance(reasons=["非本市流浪乞讨人员"]))
     assert state.closed and state.clocks == {}
     assert state.denial_reasons == ("非本市流浪乞讨人员",)
@@ -435,7 +437,7 @@ def test_operator_cannot_deny_assistance() -> None:
 
 
 def _after_intake() -> Given:
-    return given(report(), intake())  # identified: only the plan_approval clock runs
+    return given(report(), intake())  # an ID number: plan approval and the identity check run
 
 
 @pytest.mark.parametrize(

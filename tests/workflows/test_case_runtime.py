@@ -33,13 +33,17 @@ async def test_report_intake_classification_are_recorded_in_order(
         "PersonReported",
         "IntakeRegistered",
         "ProvisionalAssistanceGranted",
+        "ClockStarted",  # plan approval
+        "FamilyTracingStarted",  # unidentified: search notice, DNA, 10 days, 3 months
+        "ClockStarted",
+        "ClockStarted",
         "ClockStarted",
         "ClockStarted",
         "PersonClassified",
         "ClockStarted",
     ]
     assert classified.version == len(history)
-    assert [e.actor.user_id for e in history] == ["op-zhang"] * 5 + ["sw-li"] * 2
+    assert [e.actor.user_id for e in history] == ["op-zhang"] * 9 + ["sw-li"] * 2
     assert all(e.workflow_id == case_id for e in history)
     assert (await ledger.verify(case_id)).valid
     view = await gateway.view(case_id)
@@ -88,7 +92,11 @@ async def test_overdue_clock_escalates_up_the_ladder_as_the_system(
 
     await skipping_env.sleep(timedelta(days=20))  # plan approval was due in 2 working days
 
-    escalations = [e for e in await ledger.read_stream(case_id) if e.type == "ClockEscalated"]
+    escalations = [
+        e
+        for e in await ledger.read_stream(case_id)
+        if e.type == "ClockEscalated" and e.payload["clock"] == "plan_approval"
+    ]  # (the police do not know this ID number: the tracing clocks escalate too)
     assert [(e.payload["clock"], e.payload["rung"]) for e in escalations] == [
         ("plan_approval", 0),
         ("plan_approval", 1),
@@ -109,3 +117,6 @@ async def test_overdue_clock_escalates_up_the_ladder_as_the_system(
         ).scalar_one()
     assert level == 3
     assert (await ledger.verify(case_id)).valid
+    # The tracing clocks still run for months: a workflow left waiting with no worker would
+    # hold up time skipping for the tests after this one.
+    await skipping_gateway.client.get_workflow_handle(case_id).terminate("test over")
