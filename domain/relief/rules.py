@@ -1,0 +1,182 @@
+"""Statutory and policy numbers of social assistance (DOMAIN.md §2), each once, with its source.
+
+[law] = in the statute's text; [local] = local practice or a local copy; *policy* = the bureau's
+own default. Every [local] and policy value is a default the bureau may change here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.clocks import ClockSpec, ClockUnit
+from domain.relief.household import Paper, Programme
+from domain.relief.money import add_months_to_date
+
+# --- money -----------------------------------------------------------------------------------
+
+# 上海市城乡居民最低生活保障标准, 1510 元/人·月 from July 2024 [local]; a default, in fen.
+DIBAO_LINE_FEN = 151_000
+# 政策找人: a low-income monitoring alert when per-capita income is below 1.5× the 低保 line
+# (DOMAIN.md §2.10) [local]; kept as a fraction so no float enters the ledger.
+MONITORING_MULTIPLE = (3, 2)
+# 社会救助暂行办法 Art 68: a fine of 1 to 3 times the amount obtained by fraud [law], in percent.
+FRAUD_FINE_MIN_PERCENT = 100
+FRAUD_FINE_MAX_PERCENT = 300
+
+# --- who ---------------------------------------------------------------------------------------
+
+ADULT_AGE = (
+    18  # 未成年人保护法 Art 2; 特困 cases of minors are not publicised (民发〔2021〕43号) [local]
+)
+
+# --- papers (一次性告知: one notice lists everything missing) [local] --------------------------
+
+REQUIRED_PAPERS: dict[Programme, frozenset[Paper]] = {
+    Programme.DIBAO: frozenset(
+        {Paper.ID_DOCUMENT, Paper.HOUSEHOLD_REGISTER, Paper.INCOME_PROOF, Paper.ASSET_DECLARATION}
+    ),
+    Programme.TEKUN: frozenset(
+        {Paper.ID_DOCUMENT, Paper.HOUSEHOLD_REGISTER, Paper.INCAPACITY_PROOF}
+    ),
+    Programme.TEMPORARY: frozenset(
+        {Paper.ID_DOCUMENT, Paper.HOUSEHOLD_REGISTER, Paper.HARDSHIP_PROOF}
+    ),
+}
+
+# --- clocks ------------------------------------------------------------------------------------
+
+WHOLE_PROCESS = ClockSpec(
+    name="whole_process",
+    label_zh="审核确认全流程",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=30,
+    rule="最低生活保障审核确认办法 (民发〔2021〕57号): 30 working days from acceptance [local]",
+)
+# 45 working days in special cases, with a supervisor's approved extension [local].
+WHOLE_PROCESS_EXTENSION_LIMIT = 15
+TEKUN_INVESTIGATION = ClockSpec(
+    name="tekun_investigation",
+    label_zh="特困调查",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=15,
+    rule="特困人员认定办法 (民发〔2021〕43号): investigation within 15 working days [local]",
+)
+PUBLIC_NOTICE = ClockSpec(
+    name="public_notice",
+    label_zh="公示",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=7,
+    rule="民发〔2021〕57号, 民发〔2021〕43号: public notice for 7 days [local]",
+)
+DECISION = ClockSpec(
+    name="decision",
+    label_zh="审核确认",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=10,
+    rule="民发〔2021〕57号 / 43号: decided within 10 working days after the notice [local]",
+)
+REFUSAL_NOTICE = ClockSpec(
+    name="refusal_notice",
+    label_zh="不予救助书面通知",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=3,
+    rule="社会救助暂行办法 Art 11: refusal in writing with reasons [law]; 3 working days [local]",
+)
+VERIFICATION_REPLY = ClockSpec(
+    name="verification_reply",
+    label_zh="家庭经济状况核对回复",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=5,
+    rule="policy: the verification centre's reply is overdue after 5 working days",
+)
+APPEAL_REVIEW = ClockSpec(
+    name="appeal_review",
+    label_zh="行政复议决定",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=60,
+    rule="行政复议法 (2023) Art 62: decided within 60 days [law]",
+)
+APPEAL_REVIEW_EXTENSION_LIMIT = 30  # 行政复议法 Art 62: extended by at most 30 days [law]
+LEAD_VERIFICATION = ClockSpec(
+    name="lead_verification",
+    label_zh="政策找人核实",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=10,
+    rule="policy: a proactive-discovery lead is verified door to door within 10 working days",
+)
+EMERGENCY_FOLLOW_UP = ClockSpec(
+    name="emergency_follow_up",
+    label_zh="急难事后补证核对",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=10,
+    rule="policy: after emergency help (急难, help first) papers and verification follow within 10 working days",
+)
+
+# Stages with no statutory clock still raise an alarm when nothing happens (*policy*).
+ACCEPTANCE = ClockSpec(
+    name="acceptance",
+    label_zh="受理",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=5,
+    rule="policy: an application is accepted (or its papers listed) within 5 working days",
+)
+EMERGENCY_GRANT = ClockSpec(
+    name="emergency_grant",
+    label_zh="急难救助发放",
+    unit=ClockUnit.HOURS,
+    amount=24,
+    rule="policy: 急难 help is decided within 24 hours of acceptance",
+)
+CORRECTION = ClockSpec(
+    name="correction",
+    label_zh="纠错决定",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=10,
+    rule="policy: a reopened case's correction is decided within 10 working days",
+)
+
+APPEAL_WINDOW_DAYS = 60  # 行政复议法 (2023) Art 20: 60 days from learning of the decision [law]
+APPEAL_WINDOW_UNINFORMED_MONTHS = 12  # Art 20: at most 1 year when not told of the right [law]
+LAWSUIT_MONTHS = 6  # 行政诉讼法 Art 46: a lawsuit within 6 months [law]
+# 社会救助暂行办法 Art 13: periodic review [law]; yearly for stable households, every 6 months
+# for households with unstable income and members able to work [local].
+PERIODIC_REVIEW_STABLE_MONTHS = 12
+PERIODIC_REVIEW_UNSTABLE_MONTHS = 6
+
+
+def appeal_window(start: date, informed: bool) -> ClockSpec:
+    """The applicant's window to seek administrative review, from when they learned of it."""
+    if informed:
+        return ClockSpec(
+            name="appeal_window",
+            label_zh="行政复议申请期限",
+            unit=ClockUnit.CALENDAR_DAYS,
+            amount=APPEAL_WINDOW_DAYS,
+            rule="行政复议法 (2023) Art 20: 60 days from learning of the decision [law]",
+        )
+    return months_spec(
+        "appeal_window",
+        "行政复议申请期限(未告知)",
+        start,
+        APPEAL_WINDOW_UNINFORMED_MONTHS,
+        "行政复议法 (2023) Art 20: at most 1 year when not told of the right [law]",
+    )
+
+
+def periodic_review(start: date, unstable: bool) -> ClockSpec:
+    months = PERIODIC_REVIEW_UNSTABLE_MONTHS if unstable else PERIODIC_REVIEW_STABLE_MONTHS
+    return months_spec(
+        "periodic_review",
+        "动态管理复核",
+        start,
+        months,
+        f"社会救助暂行办法 Art 13 [law]: review every {months} months [local]",
+    )
+
+
+def months_spec(name: str, label_zh: str, start: date, months: int, rule: str) -> ClockSpec:
+    """A clock of whole calendar months, as calendar days counted from `start`."""
+    days = (add_months_to_date(start, months) - start).days
+    return ClockSpec(
+        name=name, label_zh=label_zh, unit=ClockUnit.CALENDAR_DAYS, amount=days, rule=rule
+    )
