@@ -51,6 +51,9 @@ class LadderPolicy(BaseModel):
     reminder_denominator: int = Field(default=3, ge=2)
     l2_after_working_days: int = Field(default=1, ge=0)  # policy: 1 working day after due
     l3_after_working_days: int = Field(default=5, ge=0)  # policy: 5 working days after due
+    # policy override: the reminder at the start of the day this many calendar days before the
+    # due day instead of at the fraction (annual reports: 24 May for 31 May); never before start.
+    reminder_days_before: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _rungs_in_order(self) -> LadderPolicy:
@@ -150,9 +153,17 @@ def _ladder(
 ) -> dict[Rung, datetime]:
     due_day = local_date(due_at - timedelta(microseconds=1))  # the last day the deadline covers
     policy = spec.ladder
+    if policy.reminder_days_before is not None:
+        # at the start of the day N calendar days before the last day the deadline covers
+        before = end_of_day(due_day - timedelta(days=policy.reminder_days_before + 1))
+        reminder = max(started_at, before)
+    else:
+        reminder = (
+            started_at
+            + (due_at - started_at) * policy.reminder_numerator / policy.reminder_denominator
+        )
     return {
-        Rung.REMINDER: started_at
-        + (due_at - started_at) * policy.reminder_numerator / policy.reminder_denominator,
+        Rung.REMINDER: reminder,
         Rung.L1_DUE: due_at,
         Rung.L2_OVERDUE: end_of_day(
             calendar.add_working_days(due_day, policy.l2_after_working_days)

@@ -1,0 +1,95 @@
+"""Statutory, local and policy numbers of the social-organisation lifecycle, each once, with its
+source (DOMAIN.md §3). Every [local] and policy value is a configurable default."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.clocks import ClockSpec, ClockUnit, LadderPolicy
+
+# --- registration (登记) ----------------------------------------------------------------------
+REGISTRATION_DECISION = ClockSpec(
+    name="registration_decision",
+    label_zh="登记审查决定",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=60,
+    rule="社团条例 Art 12, 民非条例 Art 11, 基金会条例 Art 11: decision within 60 days of complete documents [law]",
+)
+# 社团条例 Art 29 (revocation when no activity for 1 year after registration) [law]
+NO_ACTIVITY_AFTER_REGISTRATION_YEARS = 1
+
+# --- the yearly inspection (年检 / 年报) -------------------------------------------------------
+# Report to the sponsor unit by 31 March (社团 Art 28, 民非 Art 23) [law], month * 100 + day
+SPONSOR_REPORT_DUE = 331
+# Report to the registration authority by 31 May (社团 Art 28, 民非 Art 23) [law]
+AUTHORITY_REPORT_DUE = 531
+# Foundations report to the registration authority by 31 March (基金会条例 Art 36) [law]
+FOUNDATION_REPORT_DUE = 331
+# An organisation registered less than 6 months before 31 December skips that year [local]
+NEW_ORGANISATION_GRACE_MONTHS = 6
+# policy: reminders 30 and 7 days before each due date
+EARLY_REMINDER_DAYS = 30
+LAST_REMINDER_DAYS = 7
+REPORT_LADDER = LadderPolicy(reminder_days_before=LAST_REMINDER_DAYS)
+# policy: the rectification period a failed inspection gets unless the decider sets another
+DEFAULT_RECTIFICATION_DAYS = 90
+MAX_RECTIFICATION_DAYS = 365  # policy: the longest rectification period a decider may set
+
+# --- lists and zombie organisations ------------------------------------------------------------
+# 2 years on the abnormal-activity list → serious-dishonesty list (社会组织信用信息管理办法) [local]
+ABNORMAL_TO_SERIOUS_YEARS = 2
+# 2 consecutive years without inspection marks a zombie organisation (民发〔2021〕63号) [local]
+ZOMBIE_MISSED_YEARS = 2
+
+# --- grade evaluation (等级评估, 社会组织评估管理办法) [local] ---------------------------------
+GRADE_ELIGIBLE_AFTER_YEARS = 2  # 2 full years after registration [local]
+GRADE_VALID_YEARS = 5  # grades 1A-5A are valid 5 years [local]
+GRADE_RENEWAL_WINDOW = timedelta(days=365)  # policy: re-evaluation in the grade's last year
+PENALTY_BARS_GRADING_YEARS = 1  # a penalty this or last calendar year bars evaluation [local]
+GRADE_NOTICE = timedelta(days=7)  # 公示 of the proposed grade [local]
+GRADE_OBJECTION_RESULT = ClockSpec(
+    name="grade_objection",
+    label_zh="评估异议复核",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=15,
+    rule="社会组织评估管理办法: an objection during the notice is answered within 15 days [local]",
+)
+
+# --- change registration and deregistration ----------------------------------------------------
+CHANGE_REGISTRATION = ClockSpec(
+    name="change_registration",
+    label_zh="变更登记",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=30,
+    rule="社团条例 Art 18: change registration within 30 days of the sponsor's approval [law]",
+)
+DEREGISTRATION_APPLICATION = ClockSpec(
+    name="deregistration_application",
+    label_zh="注销登记申请",
+    unit=ClockUnit.CALENDAR_DAYS,
+    amount=15,
+    rule="社团条例 Art 21, 民非条例 Art 17, 基金会条例 Art 18: apply within 15 days after liquidation [law]",
+)
+
+
+def report_deadline(name: str, label_zh: str, month_day: int, rule: str) -> ClockSpec:
+    """A fixed-date annual-report deadline with its last reminder 7 days before (policy)."""
+    return ClockSpec(
+        name=name,
+        label_zh=label_zh,
+        unit=ClockUnit.FIXED_DATE,
+        amount=month_day,
+        rule=rule,
+        ladder=REPORT_LADDER,
+    )
+
+
+def rectification(days: int, prefix: str, year: int) -> ClockSpec:
+    """The rectification deadline a failed inspection of `year` sets (不合格, 责令整改)."""
+    return ClockSpec(
+        name=f"{prefix}{year}",
+        label_zh=f"{year}年度年检整改",
+        unit=ClockUnit.CALENDAR_DAYS,
+        amount=days,
+        rule=f"inspection result 不合格: rectify within {days} days (policy default {DEFAULT_RECTIFICATION_DAYS})",
+    )
