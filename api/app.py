@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
-from api.routers import audit, auth, cases, console, health, users
+from api.routers import audit, auth, cases, console, health, relief, socialorg, users
 from casework.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
@@ -81,6 +81,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         cases.queue_router,
         audit.router,
         console.router,
+        relief.router,
+        socialorg.router,
     ):
         app.include_router(router)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.client import (
     Client,
@@ -13,6 +13,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateHandle,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy
@@ -39,6 +40,8 @@ from workflows.contracts import (
 )
 from workflows.registry import WORKFLOW_NAMES
 
+R = TypeVar("R")
+
 
 class CommandRefused(Exception):
     """The case's rules refused the command; nothing was written."""
@@ -51,6 +54,10 @@ class CommandRefused(Exception):
 
 class CaseNotFound(Exception):
     pass
+
+
+class WorkerUnavailable(Exception):
+    """No worker took the command within the settle time: nothing was recorded."""
 
 
 class CommandPending(Exception):
@@ -78,6 +85,7 @@ class CaseGateway:
         self._client = client
         self._task_queue = task_queue
         self._settle = settle_timeout.total_seconds()
+        self._settle_timedelta = settle_timeout
 
     @property
     def client(self) -> Client:
@@ -132,10 +140,13 @@ class CaseGateway:
                 start_workflow_operation=start,
                 result_type=CommandResult,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
             )
             return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
             raise _refused(failed) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise WorkerUnavailable(case_id) from None
 
     async def send(
         self,
@@ -152,6 +163,7 @@ class CaseGateway:
                 CommandRequest(actor=actor, command=command, effective_at=effective_at),
                 result_type=CommandResult,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
             )
             return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
@@ -161,6 +173,10 @@ class CaseGateway:
                     case_id, actor, str(command.get("type", "?")), refused.code, refused.message
                 )
             raise refused from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            # Not accepted in time (no worker is polling the case's queue): an update that was
+            # never accepted is not kept, so nothing was recorded.
+            raise WorkerUnavailable(case_id) from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 if await self._exists(case_id):
@@ -175,15 +191,19 @@ class CaseGateway:
     ) -> None:
         """Keep an attempt refused for who made it in the case's history (four eyes' rule)."""
         record = RefusalRecord(actor=actor, command_type=command_type, code=code, reason=reason)
-        # A closed case keeps no more records; the refusal itself still stands.
-        with contextlib.suppress(WorkflowUpdateFailedError, RPCError):
-            await self._handle(case_id).execute_update(
-                RECORD_REFUSAL_UPDATE, record, result_type=int
+        # A closed case keeps no more records; the refusal itself still stands. The record is
+        # awaited for as long as a command would be, never longer.
+        with contextlib.suppress(WorkflowUpdateFailedError, RPCError, CommandPending):
+            update = await self._handle(case_id).start_update(
+                RECORD_REFUSAL_UPDATE,
+                record,
+                result_type=int,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
             )
+            await self._settled(case_id, update)
 
-    async def _settled(
-        self, case_id: str, update: WorkflowUpdateHandle[CommandResult]
-    ) -> CommandResult:
+    async def _settled(self, case_id: str, update: WorkflowUpdateHandle[R]) -> R:
         waiting = asyncio.ensure_future(update.result())
         done, _ = await asyncio.wait({waiting}, timeout=self._settle)
         if not done:

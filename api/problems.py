@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from api.auth import InvalidToken
-from api.gateway import CaseNotFound, CommandRefused
+from api.gateway import CaseNotFound, CommandRefused, WorkerUnavailable
 from domain.errors import DomainError
 
 # Refusals that are about who acts, not what the case allows.
@@ -67,6 +67,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidToken)
     async def unauthorised(_: Request, exc: InvalidToken) -> JSONResponse:
         return _answer(401, "unauthorised", str(exc), **{"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(WorkerUnavailable)
+    async def no_worker(_: Request, exc: WorkerUnavailable) -> JSONResponse:
+        return _answer(
+            503,
+            "worker_unavailable",
+            f"no worker took the command for {exc.args[0]} in time; nothing was recorded, send it again",
+            **{"Retry-After": "10"},
+        )
 
     @app.exception_handler(ServiceUnavailable)
     async def unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:

@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
+from rich.markup import escape
 
-from casework import cli_audit, cli_cases, cli_rescue, cli_users, render
+from casework import cli_audit, cli_cases, cli_relief, cli_rescue, cli_socialorg, cli_users, render
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.embedded import PortTaken
@@ -25,8 +27,10 @@ app = typer.Typer(
 )
 app.add_typer(cli_cases.app, name="cases")
 app.add_typer(cli_rescue.app, name="rescue")
+app.add_typer(cli_relief.app, name="relief")
 app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_audit.app, name="audit")
+app.add_typer(cli_socialorg.app, name="social-org")
 
 
 def _logging() -> None:
@@ -94,6 +98,26 @@ def migrate() -> None:
         raise typer.Exit(2)
     upgrade_head(url)
     render.console.print("schema is at the newest revision")
+
+
+@app.command()
+def demo() -> None:
+    """Seed a living set of cases across the three lifecycles, some overdue and escalated."""
+    from casework.demo import DEMO_PASSWORD, USERS, run_demo
+
+    settings = get_settings()
+    try:
+        seeded = run_demo(settings.api_url)
+    except httpx.HTTPError as error:
+        render.errors.print(
+            f"casework demo: the API at {settings.api_url} did not answer as a development server ({error})"
+        )
+        raise typer.Exit(3) from None
+    render.console.print(f"已创建 {len(seeded.opened)} 件示例案件: {', '.join(seeded.opened)}")
+    render.console.print(f"示例用户 (密码 {DEMO_PASSWORD}): {', '.join(USERS)}")
+    render.console.print(f"督办台: {settings.api_url}/console  (例如 sup-wang 登录)")
+    for problem in seeded.problems:
+        render.errors.print(f"[yellow]跳过[/yellow] {escape(problem)}")
 
 
 @app.command("rebuild-read-models")

@@ -18,6 +18,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # read-only audit
     ADMIN = "admin"
     SYSTEM = "system"  # timers and escalations
+    INTEGRATION = "integration"  # an external system delivering results (verification centre)
 
 
 class Actor(BaseModel):

@@ -6,9 +6,14 @@ from typing import Any
 
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
+from domain.relief import RELIEF
 from domain.rescue import RESCUE
+from domain.rescue.weather import WEATHER
+from domain.socialorg import SOCIAL_ORG
 
-LIFECYCLES: dict[str, Lifecycle[Any]] = {lc.kind: lc for lc in (RESCUE,)}
+LIFECYCLES: dict[str, Lifecycle[Any]] = {
+    lc.kind: lc for lc in (RESCUE, RELIEF, WEATHER, SOCIAL_ORG)
+}
 
 
 def lifecycle_for(kind: str) -> Lifecycle[Any]:

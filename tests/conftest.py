@@ -42,14 +42,32 @@ def _server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def server_url() -> Iterator[str]:
+    """The PostgreSQL server of the session (embedded, or TEST_DATABASE_URL's)."""
+    yield from _server_url()
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> str:
     """A fresh, migrated database on a real PostgreSQL server for the whole session."""
-    for server_url in _server_url():
-        name = f"casework_test_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_create_database(server_url, name))
-        url = _with_database(server_url, name)
-        upgrade_head(url)
-        yield url
+    return _fresh_database(server_url)
+
+
+def _fresh_database(server_url: str) -> str:
+    name = f"casework_test_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_create_database(server_url, name))
+    url = _with_database(server_url, name)
+    upgrade_head(url)
+    return url
+
+
+@pytest.fixture
+async def own_engine(server_url: str) -> AsyncIterator[AsyncEngine]:
+    """A database of the test's own, for a test that must see no other test's cases."""
+    url = await asyncio.to_thread(_fresh_database, server_url)
+    eng = make_engine(url, pool_size=10)
+    yield eng
+    await eng.dispose()
 
 
 async def _create_database(server_url: str, name: str) -> None:
@@ -98,8 +116,10 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own: skipping years in one test must not fire the
+    timers, or retry the activities, of workflows other tests left behind."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=pydantic_data_converter,

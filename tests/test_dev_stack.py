@@ -152,6 +152,22 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     assert "already in use" in taken.stderr and "Traceback" not in taken.stderr + taken.stdout
     assert len(taken.stderr.strip().splitlines()) == 1
 
+    demo = stack.cli("demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "跳过" not in demo.stderr, demo.stderr  # every seeded step was accepted
+    supervisor = stack.cli(
+        "login", "--user", "sup-wang", "--role", "supervisor", "--unit", "浦东新区民政局"
+    )
+    assert supervisor.returncode == 0, supervisor.stderr  # the district sees every unit
+    deadline = time.monotonic() + 30  # the cases' own timers escalate them, a moment later
+    while True:
+        overdue = stack.cli_json("cases", "list", "--overdue", "--limit", "100")
+        kinds = {c["kind"] for c in overdue if c["escalation_level"] >= 2}
+        if kinds >= {"rescue", "relief", "social_org"} or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert kinds >= {"rescue", "relief", "social_org"}, overdue
+
     assert stack.stop() == 0
 
     stack.start()

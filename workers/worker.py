@@ -14,7 +14,16 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.district_weather import DistrictWeatherActivities
+from activities.identity import (
+    FakePoliceIdentitySystem,
+    IdentityActivities,
+    PoliceIdentitySystem,
+    parse_outages,
+)
 from activities.ledger import LedgerActivities
+from activities.verification import VerificationActivities, VerificationCentre, default_centre
+from casework.settings import get_settings
 from store.ledger import Ledger
 from workflows.registry import WORKFLOWS
 
@@ -22,16 +31,42 @@ log = logging.getLogger("casework.worker")
 
 
 def build_worker(
-    client: Client, ledger: Ledger, task_queue: str, notices_dir: Path | None = None
+    client: Client,
+    ledger: Ledger,
+    task_queue: str,
+    notices_dir: Path | None = None,
+    identity_system: PoliceIdentitySystem | None = None,
+    verification_centre: VerificationCentre | None = None,
 ) -> Worker:
     ledger_activities = LedgerActivities(ledger)
     calendar_activities = CalendarActivities(notices_dir)
+    # The police population system: the fake from settings unless a real client is given.
+    identity_activities = IdentityActivities(identity_system or fake_identity_system())
+    weather_activities = DistrictWeatherActivities(ledger.engine)
+    # The economic-verification centre (relief): the fake from settings unless one is given.
+    verification_activities = VerificationActivities(verification_centre or default_centre())
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS.values()),
-        activities=[ledger_activities.append, calendar_activities.holiday_notices],
+        activities=[
+            ledger_activities.append,
+            calendar_activities.holiday_notices,
+            identity_activities.check,
+            weather_activities.current,
+            verification_activities.send,
+        ],
         graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+def fake_identity_system() -> PoliceIdentitySystem:
+    """The fake population system, with the latency, failures and outages settings ask for."""
+    settings = get_settings()
+    return FakePoliceIdentitySystem(
+        latency=timedelta(milliseconds=settings.identity_fake_latency_ms),
+        failure_rate=settings.identity_fake_failure_rate,
+        outages=parse_outages(settings.identity_fake_outages),
     )
 
 

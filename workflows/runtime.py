@@ -293,7 +293,7 @@ class CaseWorkflow:
 
     def _effective_time(self, effective_at: datetime | None) -> datetime:
         """Now, or a past moment for a paper file's steps: never ahead of the clock, never
-        before the case's newest event (a history is told in order)."""
+        before the case's newest step by a person (a history is told in order)."""
         now = workflow.now()
         if effective_at is None:
             return now
@@ -305,7 +305,7 @@ class CaseWorkflow:
             )
         if self._last_occurred_at is not None and effective_at < self._last_occurred_at:
             raise ApplicationError(
-                f"effective time is before the case's newest event ({self._last_occurred_at.isoformat()})",
+                f"effective time is before the case's newest step ({self._last_occurred_at.isoformat()})",
                 type="bad_effective_time",
                 non_retryable=True,
             )
@@ -342,7 +342,10 @@ class CaseWorkflow:
         )
         self._state, self._version = new_state, result.last_version
         self._last_hash = result.last_hash
-        self._last_occurred_at = now
+        if actor != SYSTEM:
+            # Paper steps are told in order among themselves; the system's own escalations
+            # happen in real time between them and do not hold a later paper step back.
+            self._last_occurred_at = now
         workflow.upsert_search_attributes(search_attributes.updates(new_state))
 
     def _context(self, actor: Actor, now: datetime | None = None) -> DecisionContext:

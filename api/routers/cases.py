@@ -167,7 +167,7 @@ async def list_all(
     services: ServicesDep,
     reader: ReaderDep,
     response: Response,
-    kind: Annotated[str | None, Query(pattern="^(rescue|relief|social_org)$")] = None,
+    kind: Annotated[str | None, Query(pattern="^(rescue|relief|social_org|weather)$")] = None,
     stage: Annotated[str | None, Query(max_length=64)] = None,
     unit: Annotated[str | None, Query(max_length=64)] = None,
     assignee: Annotated[str | None, Query(max_length=64)] = None,

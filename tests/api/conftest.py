@@ -61,16 +61,22 @@ async def skipping_api(
 @asynccontextmanager
 async def serving(services: Services) -> AsyncIterator[str]:
     """The real API on a real local port (uvicorn in this event loop); yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(services.settings, services), port=port, log_level="warning")
+    # Bind here and hand the socket over: no window in which another process takes the port.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(create_app(services.settings, services), log_level="warning")
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
+    task = asyncio.create_task(server.serve(sockets=[listener]))
+    async with asyncio.timeout(30):
+        while not server.started:
+            if task.done():
+                task.result()  # raises what stopped it
+                raise RuntimeError("uvicorn stopped before it started")
+            await asyncio.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         await task
+        listener.close()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from api.deps import Services
-from api.gateway import CaseGateway, CommandPending
+from api.gateway import CaseGateway, CommandPending, WorkerUnavailable
 from domain.rescue import RESCUE
 from store.db import make_engine
 from store.ledger import Ledger
@@ -136,3 +136,17 @@ async def _types(ledger: Ledger, case_id: str) -> list[str]:
         return [e.type for e in await ledger.read_stream(case_id)]
     except Exception:  # the server is still coming back
         return []
+
+
+async def test_a_case_whose_worker_is_gone_answers_503_and_records_nothing(
+    dev_env: WorkflowEnvironment, ledger: Ledger
+) -> None:
+    queue = f"gone-{uuid.uuid4().hex[:8]}"
+    gateway = CaseGateway(dev_env.client, queue, settle_timeout=timedelta(seconds=2))
+    case_id = rescue_case_id()
+    async with build_worker(dev_env.client, ledger, queue):
+        await gateway.open_case(RESCUE, case_id, OPERATOR, report(), datetime.now(UTC))
+
+    with pytest.raises(WorkerUnavailable):
+        await gateway.send(case_id, OPERATOR, intake())
+    assert [e.type for e in await ledger.read_stream(case_id)] == ["PersonReported"]
