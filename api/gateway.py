@@ -16,8 +16,8 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.actors import Actor
@@ -54,6 +54,10 @@ class CommandRefused(Exception):
 
 class CaseNotFound(Exception):
     pass
+
+
+class CaseIdTaken(Exception):
+    """Temporal already has a workflow under this new case's id: take the next number."""
 
 
 class WorkerUnavailable(Exception):
@@ -130,7 +134,10 @@ class CaseGateway:
             CaseInput(case_id=case_id, kind=lifecycle.kind),
             id=case_id,
             task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # A new case never joins a workflow that exists, or reuses a closed one's id: that
+            # would mean the case numbers and Temporal disagree (e.g. a restored database).
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=search_attributes.initial(lifecycle.kind),
         )
         try:
@@ -147,6 +154,10 @@ class CaseGateway:
             raise _refused(failed) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError:
             raise WorkerUnavailable(case_id) from None
+        except WorkflowAlreadyStartedError:
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await start.workflow_handle()  # the operation holds the same error: consume it
+            raise CaseIdTaken(case_id) from None
 
     async def send(
         self,

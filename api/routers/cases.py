@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -11,7 +12,8 @@ from pydantic import BaseModel
 
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
-from api.gateway import CaseNotFound, CommandPending
+from api.gateway import CaseIdTaken, CaseNotFound, CommandPending
+from api.problems import ServiceUnavailable
 from api.schemas import (
     MAX_OFFSET,
     MAX_VERSION,
@@ -36,6 +38,10 @@ from store.case_numbers import next_case_id
 from store.queries import CaseFilter, CaseSort, get_case, is_overdue, list_cases
 from store.replay import state_as_of
 from workflows.contracts import CommandResult
+
+log = logging.getLogger("casework.api")
+# Opening tries this many fresh case numbers if Temporal already holds one (see CaseIdTaken).
+ID_ATTEMPTS = 5
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 queue_router = APIRouter(prefix="/queue", tags=["cases"])
@@ -110,15 +116,21 @@ async def open_case(
     now = datetime.now(UTC)
     when = _effective(services, effective_at)
     services.gateway.check_opening(lifecycle, actor, raw, when or now)
-    async with availability.postgresql():
-        case_id = await next_case_id(
-            services.engine, lifecycle.id_prefix, now.astimezone(SHANGHAI).year
-        )
-    try:
-        async with availability.temporal():
-            return await services.gateway.open_case(lifecycle, case_id, actor, raw, now, when)
-    except CommandPending as pending:
-        return _pending(pending)
+    for _attempt in range(ID_ATTEMPTS):
+        async with availability.postgresql():
+            case_id = await next_case_id(
+                services.engine, lifecycle.id_prefix, now.astimezone(SHANGHAI).year
+            )
+        try:
+            async with availability.temporal():
+                return await services.gateway.open_case(lifecycle, case_id, actor, raw, now, when)
+        except CommandPending as pending:
+            return _pending(pending)
+        except CaseIdTaken:
+            log.warning(
+                "case id already used in Temporal, taking the next", extra={"case_id": case_id}
+            )
+    raise ServiceUnavailable("postgresql", "case numbers keep colliding with existing workflows")
 
 
 @router.post(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
@@ -39,6 +41,12 @@ async def test_no_input_produces_a_server_error(
     # A database of its own: the fuzzer finds only cases whose worker is running here (a case
     # another test left without a worker rightly answers 503, which would read as a failure).
     ledger = Ledger(own_engine)
+    async with own_engine.begin() as conn:  # numbers no other test's workflow holds
+        for prefix in ("RSC", "REL", "ORG", "WX"):
+            await conn.execute(
+                sql("INSERT INTO case_numbers VALUES (:p, 2026, :n)"),
+                {"p": prefix, "n": 800_000 + uuid.uuid4().int % 100_000},
+            )
     gateway = CaseGateway(dev_env.client, task_queue)
     services = Services(settings=settings(), engine=own_engine, ledger=ledger, gateway=gateway)
     async with build_worker(dev_env.client, ledger, task_queue), serving(services) as url:

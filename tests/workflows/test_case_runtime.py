@@ -120,3 +120,12 @@ async def test_overdue_clock_escalates_up_the_ladder_as_the_system(
     # The tracing clocks still run for months: a workflow left waiting with no worker would
     # hold up time skipping for the tests after this one.
     await skipping_gateway.client.get_workflow_handle(case_id).terminate("test over")
+
+
+async def test_a_new_case_never_joins_an_existing_workflow(gateway: CaseGateway) -> None:
+    from api.gateway import CaseIdTaken
+
+    case_id = rescue_case_id()
+    await gateway.open_case(RESCUE, case_id, OPERATOR, report(), _now())
+    with pytest.raises(CaseIdTaken):
+        await gateway.open_case(RESCUE, case_id, OPERATOR, report(), _now())
