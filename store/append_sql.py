@@ -33,10 +33,23 @@ _INSERT_CTE = """
     RETURNING position, version
 """
 
-APPEND_SQL = f"WITH ins AS ({_INSERT_CTE}) SELECT position FROM ins ORDER BY version"
+# One event: the same statement with scalar parameters ($7-$17 in the same places), which
+# spares both sides the arrays and the unnest for the most common append.
+_INSERT_ONE_CTE = """
+    INSERT INTO events (stream_id, version, event_id, type, schema_version, payload, actor_id,
+                        actor_role, actor_unit, occurred_at, workflow_id, run_id, trace_id,
+                        prev_hash, hash)
+    SELECT $1, $7::int4, $8::uuid, $9::text, $10::int2, $11::text::jsonb, $12::text, $13::text,
+           $14::text, $15::timestamptz, $2, $3, $4, $16::bytea, $17::bytea
+    WHERE $5::int4 = 0 OR EXISTS (
+        SELECT FROM events h WHERE h.stream_id = $1 AND h.version = $5 AND h.hash = $6::bytea)
+    RETURNING position, version
+"""
 
-APPEND_AND_PROJECT_SQL = f"""
-    WITH ins AS ({_INSERT_CTE}),
+
+def _with_projection(insert_cte: str) -> str:
+    return f"""
+    WITH ins AS ({insert_cte}),
     projected AS (
         INSERT INTO cases AS c (case_id, kind, stage, unit, assignee, opened_at, next_due_at,
                                 escalation_level, closed, attributes, version, last_position,
@@ -56,6 +69,12 @@ APPEND_AND_PROJECT_SQL = f"""
     )
     SELECT position FROM ins ORDER BY version
 """
+
+
+APPEND_SQL = f"WITH ins AS ({_INSERT_CTE}) SELECT position FROM ins ORDER BY version"
+APPEND_ONE_SQL = f"WITH ins AS ({_INSERT_ONE_CTE}) SELECT position FROM ins"
+APPEND_AND_PROJECT_SQL = _with_projection(_INSERT_CTE)
+APPEND_ONE_AND_PROJECT_SQL = _with_projection(_INSERT_ONE_CTE)
 
 _COLUMNS = (
     "version",
@@ -83,8 +102,13 @@ def append_arguments(
     trace_id: str | None,
 ) -> tuple[str, list[Any]]:
     """The statement for an append of `rows` (as `Ledger` builds them) and its arguments."""
-    arrays: list[Any] = [[row[column] for row in rows] for column in _COLUMNS]
-    arrays[4] = [json.dumps(p, ensure_ascii=False) for p in arrays[4]]
+    single = len(rows) == 1
+    if single:
+        values: list[Any] = [rows[0][column] for column in _COLUMNS]
+        values[4] = json.dumps(values[4], ensure_ascii=False)
+    else:
+        values = [[row[column] for row in rows] for column in _COLUMNS]
+        values[4] = [json.dumps(p, ensure_ascii=False) for p in values[4]]
     args: list[Any] = [
         stream_id,
         workflow_id,
@@ -92,10 +116,10 @@ def append_arguments(
         trace_id,
         expected_version,
         prev_hash,
-        *arrays,
+        *values,
     ]
     if summary is None:
-        return APPEND_SQL, args
+        return (APPEND_ONE_SQL if single else APPEND_SQL), args
     args += [
         summary.case_id,
         summary.kind,
@@ -109,4 +133,4 @@ def append_arguments(
         datetime.now(UTC),
         json.dumps(summary.attributes, ensure_ascii=False),
     ]
-    return APPEND_AND_PROJECT_SQL, args
+    return (APPEND_ONE_AND_PROJECT_SQL if single else APPEND_AND_PROJECT_SQL), args

@@ -101,7 +101,7 @@ class Ledger:
                     except asyncpg.UniqueViolationError:
                         break  # a lost race or a replay: told apart below
                     if positions:
-                        return AppendResult(
+                        return AppendResult.model_construct(  # built from trusted values
                             stream_id=stream_id,
                             first_version=expected_version + 1,
                             last_version=expected_version + len(new_events),
