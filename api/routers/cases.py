@@ -6,12 +6,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
+from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
 from api.gateway import CaseIdTaken, CaseNotFound, CommandPending
 from api.problems import ServiceUnavailable
 from api.schemas import (
@@ -104,7 +105,7 @@ def _pending(pending: CommandPending) -> JSONResponse:
     responses={202: {"model": Pending}, 409: {"description": "Refused by the case's rules"}},
 )
 async def open_case(
-    command: OpeningCommand,
+    command: Annotated[OpeningCommand, Body(openapi_examples=OPENING_EXAMPLES)],
     actor: ActorDep,
     services: ServicesDep,
     effective_at: EffectiveAt = None,
@@ -144,7 +145,7 @@ async def open_case(
 )
 async def send_command(
     case_id: str,
-    command: AnyCommand,
+    command: Annotated[AnyCommand, Body(openapi_examples=COMMAND_EXAMPLES)],
     actor: ActorDep,
     services: ServicesDep,
     effective_at: EffectiveAt = None,

@@ -188,3 +188,40 @@ async def test_who_may_act_refusal_is_recorded_in_the_case_history(api: httpx.As
     assert (await api.get(f"/cases/{case_id}/verify")).json()["valid"]
     state = (await api.get(f"/cases/{case_id}")).json()
     assert state["stage"] == "intake" and state["version"] == len(history)
+
+
+async def test_openapi_carries_example_commands_that_the_rules_accept(
+    api: httpx.AsyncClient,
+) -> None:
+    schema = (await api.get("/openapi.json")).json()
+    examples = schema["paths"]["/cases"]["post"]["requestBody"]["content"]["application/json"][
+        "examples"
+    ]
+    assert set(examples) == {"rescue", "relief", "social_org"}
+    opened = await api.post("/cases", json=examples["rescue"]["value"], headers=bearer(OPERATOR))
+    assert opened.status_code == 201, opened.text
+    commands = schema["paths"]["/cases/{case_id}/commands"]["post"]["requestBody"]["content"]
+    intake_example = commands["application/json"]["examples"]["intake"]["value"]
+    case_id = opened.json()["case_id"]
+    response = await api.post(
+        f"/cases/{case_id}/commands", json=intake_example, headers=bearer(OPERATOR)
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_every_example_body_is_a_valid_command() -> None:
+    from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
+    from domain.registry import LIFECYCLES
+
+    for kind, example in OPENING_EXAMPLES.items():
+        LIFECYCLES[kind].parse_command(example["value"])
+    for example in COMMAND_EXAMPLES.values():
+        assert any(_parses(lc, example["value"]) for lc in LIFECYCLES.values()), example
+
+
+def _parses(lifecycle: object, body: dict[str, object]) -> bool:
+    try:
+        lifecycle.parse_command(body)  # type: ignore[attr-defined]
+    except ValueError:
+        return False
+    return True
