@@ -167,7 +167,7 @@ class CaseGateway:
         effective_at: datetime | None = None,
     ) -> CommandResult:
         """Send a command to a running case; refusals come back as `CommandRefused`."""
-        _lifecycle(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
+        lifecycle_of(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
         try:
             update = await self._handle(case_id).start_update(
                 COMMAND_UPDATE,
@@ -248,7 +248,8 @@ class CaseGateway:
         return self._client.get_workflow_handle(case_id)
 
 
-def _lifecycle(case_id: str) -> Lifecycle[Any]:
+def lifecycle_of(case_id: str) -> Lifecycle[Any]:
+    """The lifecycle a case id belongs to; an id of no lifecycle is an unknown case (404)."""
     try:
         return kind_of_case(case_id)
     except DomainError:

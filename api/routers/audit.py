@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from api import availability
 from api.deps import ReaderDep, ServicesDep
-from api.gateway import CaseNotFound
+from api.gateway import CaseNotFound, lifecycle_of
 from api.schemas import MAX_VERSION, HistoryEntry
 from api.scope import readable_case
 from domain.errors import DomainError
-from domain.lifecycle import Lifecycle
-from domain.registry import kind_of_case
 from store.diff import Change, json_diff
 from store.evidence import build_export
 from store.models import ChainVerification
 from store.replay import fold
 
 router = APIRouter(prefix="/cases", tags=["audit"])
-
-
-def _lifecycle(case_id: str) -> Lifecycle[Any]:
-    try:
-        return kind_of_case(case_id)
-    except DomainError:
-        raise CaseNotFound(case_id) from None
 
 
 @router.get("/{case_id}/history", response_model=list[HistoryEntry], responses={404: {}})
@@ -103,7 +94,7 @@ async def diff(
     to_version: Annotated[int, Query(ge=1, le=MAX_VERSION)],
 ) -> StateDiff:
     """What changed in the case's state between two versions, and the events that did it."""
-    lifecycle = _lifecycle(case_id)
+    lifecycle = lifecycle_of(case_id)
     if from_version >= to_version:
         raise DomainError("bad_range", "from_version must be below to_version")
     async with availability.postgresql():
@@ -161,7 +152,7 @@ async def runs(case_id: str, services: ServicesDep, reader: ReaderDep) -> list[C
 )
 async def export(case_id: str, services: ServicesDep, reader: ReaderDep) -> Response:
     """Evidence export: the case's events, chain and digest in one file, verifiable offline."""
-    lifecycle = _lifecycle(case_id)
+    lifecycle = lifecycle_of(case_id)
     async with availability.postgresql():
         await readable_case(services, reader, case_id)
         stored = await services.ledger.read_stream(case_id)

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
-from api.gateway import CaseIdTaken, CaseNotFound, CommandPending
+from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, lifecycle_of
 from api.problems import ServiceUnavailable
 from api.schemas import (
     MAX_OFFSET,
@@ -34,7 +34,7 @@ from api.scope import (
 from domain.calendar import SHANGHAI
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
-from domain.registry import LIFECYCLES, kind_of_case
+from domain.registry import LIFECYCLES
 from store.case_numbers import next_case_id
 from store.queries import CaseFilter, CaseSort, get_case, is_overdue, list_cases
 from store.replay import state_as_of
@@ -59,13 +59,6 @@ def _opening_lifecycle(command_type: str) -> Lifecycle[Any]:
         if command_type in lifecycle.opening_commands:
             return lifecycle
     raise DomainError("not_an_opening_command", f"{command_type} does not open a case")
-
-
-def _lifecycle(case_id: str) -> Lifecycle[Any]:
-    try:
-        return kind_of_case(case_id)
-    except DomainError:
-        raise CaseNotFound(case_id) from None
 
 
 EffectiveAt = Annotated[
@@ -151,7 +144,7 @@ async def send_command(
     effective_at: EffectiveAt = None,
 ) -> Any:
     """Send a command to a case; a refused command is answered with the rule's code and reason."""
-    _lifecycle(case_id)
+    lifecycle_of(case_id)
     require_may_change(actor)
     when = _effective(services, effective_at)
     async with availability.postgresql():
@@ -264,7 +257,7 @@ async def read_case(
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> CaseDetail:
     """A case's state folded from its ledger: now, as of a moment, or at a version."""
-    lifecycle = _lifecycle(case_id)
+    lifecycle = lifecycle_of(case_id)
     as_of = _aware(as_of)
     async with availability.postgresql():
         await readable_case(services, reader, case_id)
