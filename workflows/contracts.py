@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,20 @@ class CommandRequest(BaseModel):
     # When it happened, for entering a paper file's past steps (paper-file migration); the
     # gateway lets it through only where settings allow. None: now.
     effective_at: datetime | None = None
+    # The command's identity, made from the client's Idempotency-Key (or by the gateway): it is
+    # the Temporal update id, and the ids of the events the command records derive from it, so
+    # a retry after any lost answer records nothing twice. None: ids from workflow.uuid4().
+    command_id: str | None = Field(default=None, max_length=300)
+
+
+# Event ids of a keyed command are uuid5 names under this namespace (never change it: the ids of
+# recorded events depend on it).
+COMMAND_EVENT_NAMESPACE = uuid.UUID("6f1d7c52-4b7e-4d7a-9c1e-2f3a8b5d9e01")
+
+
+def event_id_for(case_id: str, command_id: str, index: int) -> uuid.UUID:
+    """The id of the `index`-th event (0-based) that command `command_id` records in a case."""
+    return uuid.uuid5(COMMAND_EVENT_NAMESPACE, f"{case_id}/{command_id}/{index}")
 
 
 class RefusalRecord(BaseModel):
