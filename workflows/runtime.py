@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.actors import SYSTEM, Actor, Role
     from domain.calendar import HolidayNotice, WorkingDayCalendar
-    from domain.case import WHO_MAY_ACT_CODES, AttemptRefused, CaseState
+    from domain.case import WHO_MAY_ACT_CODES, AttemptRefused, CaseState, PaperFileEntered
     from domain.errors import DomainError
     from domain.lifecycle import Lifecycle
     from domain.messages import Command, DecisionContext, Event
@@ -366,6 +366,13 @@ class CaseWorkflow:
             await workflow.wait_condition(lambda: self._calendar_loaded)
         self._adopt_calendar(request.holiday_notices)
         steps = self._replay_paper_file(request)
+        entered = PaperFileEntered(steps=len(request.steps), reference=request.reference)
+        steps.insert(
+            0,
+            Step(
+                at=workflow.now(), actor=request.entered_by, events=[entered], state=self._current
+            ),
+        )
         decision = self._admit_steps(steps, request.command_id)
         await self._record(decision)
         self._wake_if_alarm_moved()
@@ -376,7 +383,7 @@ class CaseWorkflow:
             events=[e.type for s in steps for e in s.events],
         )
         self._remember(request.command_id, result)
-        self.start_effects([e for s in steps for e in s.events])
+        self.start_effects([e for s in steps[1:] for e in s.events])
         return result
 
     @paper_file.validator

@@ -37,7 +37,7 @@ async def test_a_paper_case_entered_late_keeps_its_dates_and_escalates(
         json={"type": "ClassifyPerson", "observed": []},
         headers=headers | _at(20),
     )
-    assert earlier.status_code == 409 and earlier.json()["code"] == "bad_effective_time"
+    assert earlier.status_code == 422 and earlier.json()["code"] == "bad_effective_time"
 
     async with asyncio.timeout(20):
         while not any(
@@ -56,4 +56,4 @@ async def test_a_paper_case_entered_late_keeps_its_dates_and_escalates(
 
 async def test_future_effective_times_are_refused(api: httpx.AsyncClient) -> None:
     response = await api.post("/cases", json=report(unit=UNIT), headers=bearer(OPERATOR) | _at(-1))
-    assert response.status_code == 409 and response.json()["code"] == "bad_effective_time"
+    assert response.status_code == 422 and response.json()["code"] == "bad_effective_time"
