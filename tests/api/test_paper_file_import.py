@@ -3,19 +3,26 @@ of its own date; only what was really overdue escalates, each rung dated when it
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from activities.calendar import PACKAGED_NOTICES, read_notices
+from api.deps import Services
+from api.gateway import CaseGateway
 from domain.actors import Actor
 from domain.calendar import SHANGHAI, WorkingDayCalendar
 from domain.lifecycle import Lifecycle
 from domain.registry import kind_of_case
 from domain.timeline import PaperStep, replay_paper_file
-from tests.api.conftest import bearer
+from store.ledger import Ledger
+from tests.api.conftest import bearer, serving, settings
+from tests.api.test_socialorg_cli import casework, fresh_settings, parsed
 from tests.factories import (
     OPERATOR,
     ORG_APPROVER,
@@ -27,6 +34,8 @@ from tests.factories import (
     relief_application,
     report,
 )
+
+__all__ = ["fresh_settings"]  # the CLI's settings are read afresh in each test
 
 TYPIST = Actor.model_validate({"user_id": "op-archive", "role": "operator", "unit": OPERATOR.unit})
 
@@ -182,3 +191,28 @@ async def test_more_paper_steps_for_an_open_case(api: httpx.AsyncClient) -> None
         f"/cases/{case_id}/import", json={"steps": earlier}, headers=bearer(TYPIST)
     )
     assert response.status_code == 422 and response.json()["details"] == {"step": 0}
+
+
+async def test_the_cli_imports_a_paper_file(
+    gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    steps = [
+        _step(report(), OPERATOR, "2025-03-03T09:00:00+08:00"),
+        _step(intake(), OPERATOR, "2025-03-03T11:00:00+08:00"),
+    ]
+    paper = tmp_path / "file.json"
+    paper.write_text(json.dumps({"reference": "档案-7", "steps": steps}), encoding="utf-8")
+    refused = tmp_path / "refused.json"
+    refused.write_text(json.dumps({"steps": [steps[1]]}), encoding="utf-8")
+    services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=gateway)
+    async with serving(services) as url:
+        done = parsed(await casework(url, TYPIST, "cases", "import", str(paper), "--json"))
+        assert done["case_id"].startswith("RSC-2025-") and "PersonReported" in done["events"]
+        failed = await casework(url, TYPIST, "cases", "import", str(refused))
+        assert failed.exit_code != 0
+    history = await ledger.read_stream(done["case_id"])
+    assert [e.type for e in history][:3] == [
+        "PaperFileEntered",
+        "PersonReported",
+        "IntakeRegistered",
+    ]
