@@ -56,9 +56,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
             client, settings.task_queue, timedelta(minutes=settings.anchor_interval_minutes)
         )
     else:
-        log.warning(
-            "ledger anchoring is off: set CASEWORK_ANCHOR_KEY_FILE and CASEWORK_ANCHOR_DIR"
-        )
+        log.warning("ledger anchoring is off: set CASEWORK_ANCHOR_KEY_FILE and CASEWORK_ANCHOR_DIR")
     try:
         await run_until_stopped(worker, stop)
     finally:
@@ -142,7 +140,10 @@ def dev_anchoring(settings: Settings) -> Settings:
         Signer.generate(key)
         log.info("made a development anchor signing key in %s", key)
     return settings.model_copy(
-        update={"anchor_key_file": key, "anchor_dir": settings.anchor_dir or settings.data_dir / "anchors"}
+        update={
+            "anchor_key_file": key,
+            "anchor_dir": settings.anchor_dir or settings.data_dir / "anchors",
+        }
     )
 
 

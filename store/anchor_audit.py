@@ -100,7 +100,9 @@ async def _anchor_findings(
 
     key = public_keys.get(anchor.key_id)
     if key is None:
-        return [finding(f"signed with key {anchor.key_id or '?'}, which is not among the given keys")]
+        return [
+            finding(f"signed with key {anchor.key_id or '?'}, which is not among the given keys")
+        ]
     try:
         signature = bytes.fromhex(anchor.signature)
     except ValueError:

@@ -66,7 +66,9 @@ async def heads_as_of(engine: AsyncEngine, xid_bound: str) -> list[Head]:
     )
 
 
-async def make_anchor(engine: AsyncEngine, signer: Signer, now: datetime) -> tuple[Anchor, list[Head]]:
+async def make_anchor(
+    engine: AsyncEngine, signer: Signer, now: datetime
+) -> tuple[Anchor, list[Head]]:
     """Compute and sign an anchor over the ledger as it stands (every committed event)."""
     async with engine.connect() as conn:
         bound = str((await conn.execute(_BOUND_SQL)).scalar_one())

@@ -82,7 +82,9 @@ def _insert(cte: str, recorded_at: str) -> str:
     return cte.format(recorded_at=recorded_at, hash_version=f"{HASH_VERSION}::int2")
 
 
-APPEND_SQL = f"WITH ins AS ({_insert(_INSERT_CTE, '$18')}) SELECT position FROM ins ORDER BY version"
+APPEND_SQL = (
+    f"WITH ins AS ({_insert(_INSERT_CTE, '$18')}) SELECT position FROM ins ORDER BY version"
+)
 APPEND_ONE_SQL = f"WITH ins AS ({_insert(_INSERT_ONE_CTE, '$18')}) SELECT position FROM ins"
 APPEND_AND_PROJECT_SQL = _with_projection(_insert(_INSERT_CTE, "$29"))
 APPEND_ONE_AND_PROJECT_SQL = _with_projection(_insert(_INSERT_ONE_CTE, "$29"))

@@ -156,12 +156,17 @@ def _verify_anchor(
         if public_keys is None:
             return result
         return result.model_copy(
-            update={"valid": False, "problem": "the file carries no anchor proof (not anchored yet)"}
+            update={
+                "valid": False,
+                "problem": "the file carries no anchor proof (not anchored yet)",
+            }
         )
     try:
         proof = AnchorProof.model_validate(raw)
     except ValidationError:
-        return result.model_copy(update={"valid": False, "problem": "the anchor proof is malformed"})
+        return result.model_copy(
+            update={"valid": False, "problem": "the anchor proof is malformed"}
+        )
     found = result.model_copy(
         update={"anchor_id": proof.anchor.anchor_id, "anchored_version": proof.leaf.version}
     )

@@ -21,10 +21,11 @@ ANCHOR_SCHEDULE_ID = "casework-ledger-anchor"
 class LedgerAnchorWorkflow:
     @workflow.run
     async def run(self, request: AnchorRequest) -> AnchorSummary:
-        return await workflow.execute_activity(
+        summary: AnchorSummary = await workflow.execute_activity(
             ANCHOR_LEDGER,
             request,
             result_type=AnchorSummary,
             start_to_close_timeout=timedelta(minutes=10),
             retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1), maximum_attempts=10),
         )
+        return summary
