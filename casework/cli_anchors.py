@@ -68,7 +68,7 @@ def verify(
     json_out: JsonOpt = False,
 ) -> None:
     """Check the live ledger against every published anchor; exits 1 on any mismatch."""
-    from store.anchor_audit import LedgerAudit, audit_ledger
+    from store.anchor_audit import audit_ledger
     from store.db import make_engine
     from store.publisher import DirectoryPublisher
 
