@@ -28,10 +28,10 @@ TREE = "rfc9162-sha256; leaf = sorted-key compact UTF-8 JSON of hash, stream_id,
 _BOUND_SQL = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS bound")
 _HEADS_SQL = text(
     "SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM events "
-    "WHERE txid < CAST(:bound AS xid8) ORDER BY stream_id, version DESC"
+    "WHERE txid < CAST(CAST(:bound AS text) AS xid8) ORDER BY stream_id, version DESC"
 )
 _MAX_POSITION_SQL = text(
-    "SELECT coalesce(max(position), 0) FROM events WHERE txid < CAST(:bound AS xid8)"
+    "SELECT coalesce(max(position), 0) FROM events WHERE txid < CAST(CAST(:bound AS text) AS xid8)"
 )
 
 
