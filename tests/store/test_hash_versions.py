@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from store.evidence import build_export, verify_export
 from store.hashing import GENESIS, canonical, chain
 from store.ledger import Ledger
 from tests.store.factories import OPERATOR, T0, new_events
@@ -72,6 +73,9 @@ async def test_old_version_1_events_verify_and_the_chain_continues_in_version_2(
     assert stored[3].prev_hash == stored[2].hash
     result = await ledger.verify(stream_id)
     assert result.valid and result.events == 5 and result.head_hash == stored[-1].hash
+    export = build_export(stream_id, "rescue", stored, "aud-chen", datetime.now(UTC))
+    offline = verify_export(export)
+    assert offline.valid and offline.head_hash == stored[-1].hash
 
 
 @pytest.mark.parametrize(
