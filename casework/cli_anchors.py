@@ -65,6 +65,9 @@ def verify(
     database_url: Annotated[
         str | None, typer.Option(help="Database (default DATABASE_URL); read access suffices")
     ] = None,
+    latest: Annotated[
+        int | None, typer.Option(min=1, help="Check only the newest N anchors (default: all)")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Check the live ledger against every published anchor; exits 1 on any mismatch."""
@@ -86,7 +89,7 @@ def verify(
     async def run() -> LedgerAudit:
         engine = make_engine(url)
         try:
-            return await audit_ledger(engine, DirectoryPublisher(directory), verifying)
+            return await audit_ledger(engine, DirectoryPublisher(directory), verifying, latest)
         finally:
             await engine.dispose()
 

@@ -19,7 +19,7 @@ from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head_async
 from store.signing import Signer
-from workers.anchoring import anchoring_from_settings, ensure_anchor_schedule
+from workers.anchoring import anchoring_from_files, ensure_anchor_schedule
 from workers.client import connect
 from workers.telemetry import configure_tracing
 from workers.worker import build_worker, run_until_stopped
@@ -49,7 +49,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         ledger,
         settings.task_queue,
         settings.holiday_notices_dir,
-        anchoring=anchoring_from_settings(engine, settings),
+        anchoring=anchoring_from_files(engine, settings.anchor_key_file, settings.anchor_dir),
     )
     if settings.anchor_key_file and settings.anchor_dir:
         await ensure_anchor_schedule(

@@ -27,10 +27,11 @@ class AnchorProof(BaseModel):
 
 async def proof_for(publisher: AnchorPublisher, stream_id: str) -> AnchorProof | None:
     """The proof of the stream's head in the latest anchor that holds the stream, if any."""
-    for anchor in reversed(await publisher.anchors()):
-        heads = await publisher.heads(anchor.anchor_id)
+    for anchor_id in reversed(await publisher.anchor_ids()):
+        heads = await publisher.heads(anchor_id)
         if heads is None:
             continue
+        anchor = await publisher.anchor(anchor_id)
         keys = [h.stream_id.encode() for h in heads]
         index = bisect.bisect_left(keys, stream_id.encode())
         if index < len(heads) and heads[index].stream_id == stream_id:

@@ -2,7 +2,7 @@
 
 `AnchorPublisher` is the door; `DirectoryPublisher` writes files into a directory (a mounted
 volume, a WORM share, a directory synced elsewhere). An object-store publisher (S3 with object
-lock, for instance) implements the same five methods with keys in place of file names.
+lock, for instance) implements the same methods with object keys in place of file names.
 """
 
 from __future__ import annotations
@@ -27,6 +27,14 @@ class AnchorPublisher(Protocol):
     async def publish(self, anchor: Anchor, heads: list[Head]) -> None: ...
 
     async def publish_public_key(self, key_id: str, pem: bytes) -> None: ...
+
+    async def anchor_ids(self) -> list[str]:
+        """The ids of every published anchor, oldest first (cheap: no statement is read)."""
+        ...
+
+    async def anchor(self, anchor_id: str) -> Anchor:
+        """One statement (a damaged one comes back unsigned, so that every check fails)."""
+        ...
 
     async def anchors(self) -> list[Anchor]:
         """Every published anchor, oldest first."""
@@ -65,24 +73,34 @@ class DirectoryPublisher:
             await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
             await asyncio.to_thread(_write_new, target, pem)
 
-    async def anchors(self) -> list[Anchor]:
-        return await asyncio.to_thread(self._anchors)
+    async def anchor_ids(self) -> list[str]:
+        return await asyncio.to_thread(self._anchor_ids)
 
-    def _anchors(self) -> list[Anchor]:
+    def _anchor_ids(self) -> list[str]:
         if not self.directory.is_dir():
             return []
-        found = []
-        for path in sorted(self.directory.glob(f"*{_STATEMENT}")):
-            try:
-                found.append(Anchor.model_validate_json(path.read_bytes()))
-            except ValidationError:
-                # Published and then damaged: kept in the list so that verification says so.
-                found.append(_unreadable(path.name.removesuffix(_STATEMENT)))
-        return found
+        return sorted(
+            p.name.removesuffix(_STATEMENT) for p in self.directory.glob(f"*{_STATEMENT}")
+        )
+
+    async def anchor(self, anchor_id: str) -> Anchor:
+        return await asyncio.to_thread(self._anchor, anchor_id)
+
+    def _anchor(self, anchor_id: str) -> Anchor:
+        try:
+            return Anchor.model_validate_json(
+                (self.directory / f"{anchor_id}{_STATEMENT}").read_bytes()
+            )
+        except (ValidationError, OSError):
+            # Published and then damaged or removed: verification says so under its id.
+            return _unreadable(anchor_id)
+
+    async def anchors(self) -> list[Anchor]:
+        return [await self.anchor(i) for i in await self.anchor_ids()]
 
     async def latest(self) -> Anchor | None:
-        found = await self.anchors()
-        return found[-1] if found else None
+        ids = await self.anchor_ids()
+        return await self.anchor(ids[-1]) if ids else None
 
     async def heads(self, anchor_id: str) -> list[Head] | None:
         return await asyncio.to_thread(self._heads, anchor_id)

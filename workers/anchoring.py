@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import (
@@ -21,7 +22,6 @@ from temporalio.client import (
 
 from activities.anchoring import AnchorActivities
 from activities.anchoring_contracts import AnchorRequest
-from casework.settings import Settings
 from store.publisher import DirectoryPublisher
 from store.signing import Signer
 from workflows.anchoring import ANCHOR_SCHEDULE_ID, LedgerAnchorWorkflow
@@ -29,11 +29,13 @@ from workflows.anchoring import ANCHOR_SCHEDULE_ID, LedgerAnchorWorkflow
 log = logging.getLogger("casework.anchoring")
 
 
-def anchoring_from_settings(engine: AsyncEngine, settings: Settings) -> AnchorActivities:
-    """The anchoring activity with the key file and publisher directory of settings; without
-    them the activity refuses to anchor (and says which settings are missing)."""
-    signer = Signer.from_file(settings.anchor_key_file) if settings.anchor_key_file else None
-    publisher = DirectoryPublisher(settings.anchor_dir) if settings.anchor_dir else None
+def anchoring_from_files(
+    engine: AsyncEngine, key_file: Path | None, directory: Path | None
+) -> AnchorActivities:
+    """The anchoring activity with the signing key's file and the publishing directory (from
+    settings); without them the activity refuses to anchor and says which settings are missing."""
+    signer = Signer.from_file(key_file) if key_file else None
+    publisher = DirectoryPublisher(directory) if directory else None
     return AnchorActivities(engine, signer, publisher)
 
 

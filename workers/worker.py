@@ -26,7 +26,7 @@ from activities.ledger import LedgerActivities
 from activities.verification import VerificationActivities, VerificationCentre, default_centre
 from casework.settings import get_settings
 from store.ledger import Ledger
-from workers.anchoring import anchoring_from_settings
+from workers.anchoring import anchoring_from_files
 from workflows.anchoring import LedgerAnchorWorkflow
 from workflows.registry import WORKFLOWS
 
@@ -50,7 +50,10 @@ def build_worker(
     # The economic-verification centre (relief): the fake from settings unless one is given.
     verification_activities = VerificationActivities(verification_centre or default_centre())
     # Ledger anchors: the signing key and publisher from settings unless given.
-    anchor_activities = anchoring or anchoring_from_settings(ledger.engine, get_settings())
+    settings = get_settings()
+    anchor_activities = anchoring or anchoring_from_files(
+        ledger.engine, settings.anchor_key_file, settings.anchor_dir
+    )
     return Worker(
         client,
         task_queue=task_queue,

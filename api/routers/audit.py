@@ -47,6 +47,7 @@ async def history(case_id: str, services: ServicesDep, reader: ReaderDep) -> lis
             payload=e.payload,
             prev_hash=e.prev_hash,
             hash=e.hash,
+            hash_version=e.hash_version,
             workflow_id=e.workflow_id,
             run_id=e.run_id,
             trace_id=e.trace_id,

@@ -69,6 +69,8 @@ async def test_a_consistent_rewrite_passes_verify_but_not_the_anchor(
         (second, streams[2]),
     }
     assert all("rewritten" in f.problem for f in audit.findings)
+    newest = await audit_ledger(own_ledger.engine, publisher, keys, latest=1)
+    assert newest.anchors == 1 and [f.anchor_id for f in newest.findings] == [second]
 
 
 async def test_an_inconsistent_change_is_named_by_the_chain_check(
