@@ -141,9 +141,11 @@ async def test_a_consistent_superuser_rewrite_is_found_by_the_anchors(
     assert refused.status_code == 403
 
     history = (await http.get(f"/cases/{case_id}/history", headers=bearer(AUDITOR))).json()
-    made = await http.post("/audit/anchors", headers=bearer(SUPERVISOR))
+    once = {**bearer(SUPERVISOR), "Idempotency-Key": f"anchor-{uuid.uuid4()}"}
+    made = await http.post("/audit/anchors", headers=once)
     assert made.status_code == 201, made.text
     anchor = made.json()
+    assert (await http.post("/audit/anchors", headers=once)).json() == anchor  # a retry
     assert anchor["streams"] == 3 and anchor["max_position"] >= 3 * len(history)
     latest = (await http.get("/audit/anchors/latest", headers=bearer(AUDITOR))).json()
     assert latest["anchor_id"] == anchor["anchor_id"] and latest["signature"]
