@@ -102,6 +102,8 @@ async def _anchor_findings(
             anchor_id=anchor.anchor_id, stream_id=stream_id, version=version, problem=problem
         )
 
+    if not anchor.signature and not anchor.root:
+        return [finding("the published statement is damaged or unreadable")]
     key = public_keys.get(anchor.key_id)
     if key is None:
         return [

@@ -116,6 +116,12 @@ async def test_a_forged_or_unknown_signature_and_altered_leaves_are_findings(
         "the published leaves do not hash to the signed root"
     ]
 
+    statement.write_text("{not json")
+    damaged = await audit_ledger(own_ledger.engine, publisher, keys)
+    assert [(f.anchor_id, f.problem) for f in damaged.findings] == [
+        (anchor_id, "the published statement is damaged or unreadable")
+    ]
+
 
 async def test_no_anchor_is_no_proof(own_ledger: Ledger, signer: Signer, tmp_path: Path) -> None:
     await own_ledger.append("S-none", 0, new_events(1))
