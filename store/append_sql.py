@@ -2,7 +2,8 @@
 upsert, together, in a single round trip (autocommit: one statement is one transaction).
 
 `recorded_at` is fixed by the writer (the hash covers it) and passed as the statement's last
-parameter, one value for every event of the append; `hash_version` is the writer's constant.
+parameter (numbered after all others), one value for every event of the append;
+`hash_version` is the writer's constant.
 
 The guard makes the statement insert nothing unless the head it builds on (version and hash)
 is really stored, so a head the caller knew in advance can never break the chain; the unique
@@ -12,6 +13,7 @@ docs/benchmarks.md against raw asyncpg inserts.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -77,17 +79,19 @@ def _with_projection(insert_cte: str) -> str:
 """
 
 
-def _insert(cte: str, recorded_at: str) -> str:
-    """The insert with `recorded_at` as the given (last) parameter."""
-    return cte.format(recorded_at=recorded_at, hash_version=f"{HASH_VERSION}::int2")
+@functools.cache
+def _statement(single: bool, project: bool, recorded_at_param: int) -> str:
+    """The append statement, with `recorded_at` as parameter `recorded_at_param` (the last,
+    whatever the number of the others)."""
+    insert = (_INSERT_ONE_CTE if single else _INSERT_CTE).format(
+        recorded_at=f"${recorded_at_param}", hash_version=f"{HASH_VERSION}::int2"
+    )
+    if project:
+        return _with_projection(insert)
+    return f"WITH ins AS ({insert}) SELECT position FROM ins" + (
+        "" if single else " ORDER BY version"
+    )
 
-
-APPEND_SQL = (
-    f"WITH ins AS ({_insert(_INSERT_CTE, '$18')}) SELECT position FROM ins ORDER BY version"
-)
-APPEND_ONE_SQL = f"WITH ins AS ({_insert(_INSERT_ONE_CTE, '$18')}) SELECT position FROM ins"
-APPEND_AND_PROJECT_SQL = _with_projection(_insert(_INSERT_CTE, "$29"))
-APPEND_ONE_AND_PROJECT_SQL = _with_projection(_insert(_INSERT_ONE_CTE, "$29"))
 
 _COLUMNS = (
     "version",
@@ -133,7 +137,8 @@ def append_arguments(
         *values,
     ]
     if summary is None:
-        return (APPEND_ONE_SQL if single else APPEND_SQL), [*args, recorded_at]
+        args.append(recorded_at)
+        return _statement(single, False, len(args)), args
     args += [
         summary.case_id,
         summary.kind,
@@ -146,6 +151,6 @@ def append_arguments(
         summary.closed,
         datetime.now(UTC),
         json.dumps(summary.attributes, ensure_ascii=False),
-        recorded_at,
     ]
-    return (APPEND_ONE_AND_PROJECT_SQL if single else APPEND_AND_PROJECT_SQL), args
+    args.append(recorded_at)
+    return _statement(single, True, len(args)), args
