@@ -137,6 +137,8 @@ async def test_a_consistent_superuser_rewrite_is_found_by_the_anchors(
 ) -> None:
     http = anchored.http
     case_id, *others = [await _open_case(http) for _ in range(3)]
+    none_yet = await http.get("/audit/anchors/latest", headers=bearer(AUDITOR))
+    assert none_yet.status_code == 404 and none_yet.json()["code"] == "no_anchor"
     refused = await http.post("/audit/anchors", headers=bearer(OPERATOR))
     assert refused.status_code == 403
 

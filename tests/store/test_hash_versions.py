@@ -82,7 +82,16 @@ async def test_old_version_1_events_verify_and_the_chain_continues_in_version_2(
     ("column", "value"),
     [
         ("recorded_at", "recorded_at + interval '1 hour'"),
+        ("occurred_at", "occurred_at - interval '1 day'"),
         ("run_id", "'another-run'"),
+        ("workflow_id", "'another-workflow'"),
+        ("trace_id", "'0af7651916cd43dd8448eb211c80319c'"),
+        ("event_id", "gen_random_uuid()"),
+        ("type", "'NoteForged'"),
+        ("schema_version", "2"),
+        ("payload", '\'{"n": 1, "text": "改过"}\''),
+        ("actor_id", "'op-2'"),
+        ("actor_role", "'supervisor'"),
         ("actor_unit", "'张江镇'"),
         ("hash_version", "1"),  # claiming the old form, which leaves recorded_at unhashed
     ],
