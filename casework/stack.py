@@ -165,4 +165,7 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
             else "external (DATABASE_URL)"
         )
     )
+    lines.append(
+        f"  Anchors        {settings.anchor_dir}  (signing key {settings.anchor_key_file})"
+    )
     print("\n".join(lines), flush=True)
