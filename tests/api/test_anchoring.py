@@ -237,3 +237,12 @@ async def test_the_cli_anchors_on_demand_and_the_schedule_anchors_on_its_own(
     heads = await publisher.heads(anchors[-1].anchor_id)
     assert heads is not None and [h.stream_id for h in heads] == [case_id]
     assert heads[0].version == len(history)
+
+
+async def test_a_worker_without_the_key_refuses_to_anchor_and_says_what_is_missing(
+    api: httpx.AsyncClient,
+) -> None:
+    answer = await api.post("/audit/anchors", headers=bearer(SUPERVISOR))
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "anchoring_unavailable"
+    assert "CASEWORK_ANCHOR_KEY_FILE" in answer.json()["details"]["error"]
