@@ -105,6 +105,10 @@ class CaseGateway:
     def client(self) -> Client:
         return self._client
 
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
+
     def check_opening(
         self, lifecycle: Lifecycle[Any], actor: Actor, command: dict[str, Any], now: datetime
     ) -> None:
