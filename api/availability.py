@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -20,6 +21,15 @@ async def postgresql() -> AsyncIterator[None]:
         yield
     except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
         raise ServiceUnavailable("postgresql", type(error).__name__) from None
+    # The same outages seen on the ledger's own asyncpg pool (audit reads, appends).
+    except (
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.OperatorInterventionError,
+    ) as error:
+        raise ServiceUnavailable("postgresql", type(error).__name__) from None
+    except asyncpg.DataError as error:
+        raise InvalidInput(str(error).split("\n")[0]) from None
     except DBAPIError as error:
         if error.connection_invalidated:
             raise ServiceUnavailable("postgresql", "connection lost") from None

@@ -99,3 +99,34 @@ class TokenResponse(BaseModel):
     user_id: str
     role: Role
     unit: str
+
+
+def _utc_text(moment: datetime) -> str:
+    """A timestamp as pydantic writes it (UTC as `Z`), for the plain serializers below."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def history_entry_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A `HistoryEntry` as JSON-ready values, straight from a ledger row (no per-row model):
+    tests/api/test_history_json.py holds it equal to `HistoryEntry(...).model_dump(mode="json")`.
+    """
+    return {
+        "position": row["position"],
+        "version": row["version"],
+        "event_id": str(row["event_id"]),
+        "type": row["type"],
+        "schema_version": row["schema_version"],
+        "actor": row["actor_id"],
+        "actor_role": row["actor_role"],
+        "actor_unit": row["actor_unit"],
+        "occurred_at": _utc_text(row["occurred_at"]),
+        "recorded_at": _utc_text(row["recorded_at"]),
+        "payload": row["payload"],
+        "prev_hash": bytes(row["prev_hash"]).hex(),
+        "hash": bytes(row["hash"]).hex(),
+        "hash_version": row["hash_version"],
+        "workflow_id": row["workflow_id"],
+        "run_id": row["run_id"],
+        "trace_id": row["trace_id"],
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.actors import Actor, Role
 from store.append_sql import HEAD_SQL, append_arguments
+from store.audit_reads import CASE_STREAM_SQL, CaseEvents, case_events, check_event, verify_events
 from store.errors import ConcurrencyConflict, IdempotencyMismatch, InvalidEventData
 from store.hashing import GENESIS, HASH_VERSION, canonical, chain
 from store.models import AppendResult, CaseSummary, ChainVerification, NewEvent, StoredEvent
@@ -126,9 +128,10 @@ class Ledger:
     async def _write_pool(self) -> asyncpg.Pool:
         """The append path's own asyncpg pool, made on first use from the engine's URL.
 
-        Appends are single autocommit statements that leave no session state behind, so a
-        connection goes back to the pool without asyncpg's reset query (one round trip saved;
-        see docs/benchmarks.md). A connection that broke is dropped by the pool itself.
+        Appends (and the audit reads) are single autocommit statements that leave no session
+        state behind, so a connection goes back to the pool without asyncpg's reset query (one
+        round trip saved; see docs/benchmarks.md). A connection that broke is dropped by the
+        pool itself.
         """
         if self._pool is None:
             async with self._pool_lock:
@@ -296,31 +299,21 @@ class Ledger:
             return [_stored(row) for row in result]
 
     async def verify(self, stream_id: str) -> ChainVerification:
-        """Recompute a stream's hash chain; name the first version that does not match."""
-        count, prev, expected_version = 0, GENESIS, 1
-        async with self._engine.connect() as conn:
-            result = await conn.stream(
-                select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
-            )
-            async for row in result:
-                count += 1
-                problem = check_row(row, prev, expected_version)
-                if problem is not None:
-                    return ChainVerification(
-                        stream_id=stream_id,
-                        valid=False,
-                        events=count,
-                        first_bad_version=row.version,
-                        problem=problem,
-                    )
-                prev, expected_version = row.hash, expected_version + 1
-        return ChainVerification(
-            stream_id=stream_id,
-            valid=count > 0,
-            events=count,
-            head_hash=prev.hex() if count else None,
-            problem=None if count else "no events in this stream",
-        )
+        """Recompute a stream's hash chain; name the first version that does not match.
+
+        One round trip on the ledger's pool; the rows are checked as plain dicts."""
+        pool = await self._write_pool()
+        rows = [_decoded(r) for r in await pool.fetch(CASE_STREAM_SQL, stream_id)]
+        return verify_events(stream_id, rows)
+
+    async def case_events(self, case_id: str) -> CaseEvents | None:
+        """A case's unit and its events, in one round trip (None for an unknown case); the
+        audit reads' door, verified with `CaseEvents.verification()`."""
+        return await case_events(await self._write_pool(), case_id)
+
+    async def pool(self) -> asyncpg.Pool:
+        """The ledger's asyncpg pool (appends and one-statement audit reads)."""
+        return await self._write_pool()
 
 
 async def _keep_connection(_connection: asyncpg.Connection) -> None:
@@ -338,31 +331,13 @@ def _hash_or_none(hex_hash: str | None) -> bytes | None:
 
 def check_row(row: Row[Any], prev: bytes, expected_version: int) -> str | None:
     """Why a stored row does not continue its chain after `prev`, or None when it does."""
-    if row.version != expected_version:
-        return f"version {expected_version} is missing"
-    if bytes(row.prev_hash) != prev:
-        return "prev_hash does not match the previous event's hash"
-    try:
-        content = canonical(
-            stream_id=row.stream_id,
-            version=row.version,
-            event_id=row.event_id,
-            type_=row.type,
-            schema_version=row.schema_version,
-            payload=row.payload,
-            actor=_actor(row),
-            occurred_at=row.occurred_at,
-            hash_version=row.hash_version,
-            recorded_at=row.recorded_at,
-            workflow_id=row.workflow_id,
-            run_id=row.run_id,
-            trace_id=row.trace_id,
-        )
-    except ValueError as unknown:
-        return str(unknown)
-    if chain(prev, content) != bytes(row.hash):
-        return "content does not match its hash"
-    return None
+    return check_event(dict(row._mapping), prev, expected_version)
+
+
+def _decoded(record: asyncpg.Record) -> dict[str, Any]:
+    row = dict(record)
+    row["payload"] = json.loads(row["payload"])
+    return row
 
 
 def _actor(row: Row[Any]) -> Actor:

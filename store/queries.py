@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
+import asyncpg
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.tables import cases
@@ -19,15 +22,6 @@ class CaseSort(StrEnum):
     OPENED = "opened"  # newest first
     UPDATED = "updated"  # most recently changed first
     CASE_ID = "case_id"
-
-
-_ORDER = {
-    CaseSort.URGENCY: (cases.c.next_due_at.asc().nulls_last(), cases.c.escalation_level.desc()),
-    CaseSort.ESCALATION: (cases.c.escalation_level.desc(), cases.c.next_due_at.asc().nulls_last()),
-    CaseSort.OPENED: (cases.c.opened_at.desc().nulls_last(),),
-    CaseSort.UPDATED: (cases.c.updated_at.desc(),),
-    CaseSort.CASE_ID: (),
-}
 
 
 class CaseFilter(BaseModel):
@@ -66,51 +60,89 @@ class CaseRow(BaseModel):
     attributes: dict[str, Any] = {}
 
 
-Q = TypeVar("Q", bound=Select[Any])
+# The total a list reports is exact up to this many matches past the page's offset; beyond,
+# it is that lower bound and `CasePage.exact` is false. An exact count of a large match
+# would scan every match (35 ms for 100 k cases against 1 ms for the page; docs/benchmarks.md).
+COUNT_CAP = 1000
+
+_COLUMNS = (
+    "case_id, kind, stage, unit, assignee, opened_at, next_due_at, escalation_level, closed, "
+    "version, updated_at, attributes::text AS attributes"
+)
+
+_ORDER_SQL = {
+    CaseSort.URGENCY: "next_due_at ASC NULLS LAST, escalation_level DESC, case_id",
+    CaseSort.ESCALATION: "escalation_level DESC, next_due_at ASC NULLS LAST, case_id",
+    CaseSort.OPENED: "opened_at DESC NULLS LAST, case_id",
+    CaseSort.UPDATED: "updated_at DESC, case_id",
+    CaseSort.CASE_ID: "case_id",
+}
 
 
-def _filtered(query: Q, f: CaseFilter, now: datetime) -> Q:
-    if f.kind is not None:
-        query = query.where(cases.c.kind == f.kind)
-    if f.stage is not None:
-        query = query.where(cases.c.stage == f.stage)
-    if f.unit is not None:
-        query = query.where(cases.c.unit == f.unit)
-    if f.assignee is not None:
-        query = query.where(cases.c.assignee == f.assignee)
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int  # exact when `exact`, else a lower bound (COUNT_CAP)
+    exact: bool
+
+
+def _where(f: CaseFilter, now: datetime) -> tuple[str, list[Any]]:
+    """The filter as SQL over `cases`, with its positional arguments. Every filter has an
+    index (migrations/versions/perf_indexes.py)."""
+    conditions: list[str] = []
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    for column in ("kind", "stage", "unit", "assignee"):
+        value = getattr(f, column)
+        if value is not None:
+            conditions.append(f"{column} = {arg(value)}")
     if f.escalation_level is not None:
-        query = query.where(cases.c.escalation_level == f.escalation_level)
+        conditions.append(f"escalation_level = {arg(f.escalation_level)}")
     if f.min_escalation_level is not None:
-        query = query.where(cases.c.escalation_level >= f.min_escalation_level)
+        conditions.append(f"escalation_level >= {arg(f.min_escalation_level)}")
     if f.due_before is not None:
-        query = query.where(cases.c.next_due_at < f.due_before)
-    # Overdue: a clock's L1 rung has fired (the case's own timer said so), or its due has passed.
-    due_passed = cases.c.next_due_at.is_not(None) & (cases.c.next_due_at < now)  # no NULL logic
-    overdue = ~cases.c.closed & ((cases.c.escalation_level >= 1) | due_passed)
-    if f.overdue is True:
-        query = query.where(overdue)
-    elif f.overdue is False:
-        query = query.where(~overdue)
+        conditions.append(f"next_due_at < {arg(f.due_before)}")
+    if f.overdue is not None:
+        # Overdue: a clock's L1 rung has fired (the case's own timer said so), or its due has
+        # passed; `NOT closed` first, so the partial indexes of open cases apply.
+        due_passed = f"(next_due_at IS NOT NULL AND next_due_at < {arg(now)})"
+        overdue = f"NOT closed AND (escalation_level >= 1 OR {due_passed})"
+        conditions.append(overdue if f.overdue else f"NOT ({overdue})")
     if not f.include_closed:
-        query = query.where(~cases.c.closed)
-    return query
+        conditions.append("NOT closed")
+    return " AND ".join(conditions) or "true", args
 
 
-async def list_cases(
-    engine: AsyncEngine, f: CaseFilter, now: datetime
-) -> tuple[list[CaseRow], int]:
-    """One page of cases in the asked order (most urgent first by default), and the total."""
-    page = (
-        _filtered(select(cases), f, now)
-        .order_by(*_ORDER[f.sort], cases.c.case_id)
-        .limit(f.limit)
-        .offset(f.offset)
-    )
-    total = _filtered(select(func.count()).select_from(cases), f, now)
-    async with engine.connect() as conn:
-        rows = (await conn.execute(page)).mappings().all()
-        count = (await conn.execute(total)).scalar_one()
-    return [CaseRow.model_validate(dict(r)) for r in rows], int(count)
+async def list_cases(pool: asyncpg.Pool, f: CaseFilter, now: datetime) -> CasePage:
+    """One page of cases in the asked order (most urgent first by default) and the total,
+    in one round trip."""
+    where, args = _where(f, now)
+    n = len(args)
+    order = _ORDER_SQL[f.sort]
+    sql = f"""
+        WITH page AS (
+            SELECT {_COLUMNS} FROM cases WHERE {where}
+            ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}),
+        total AS (
+            SELECT count(*) AS total FROM (SELECT FROM cases WHERE {where} LIMIT ${n + 3}) m)
+        SELECT total.total, page.* FROM total LEFT JOIN page ON true ORDER BY {order}
+    """
+    cap = f.offset + COUNT_CAP
+    records = await pool.fetch(sql, *args, f.limit, f.offset, cap)
+    total = int(records[0]["total"])
+    rows = [
+        CaseRow.model_construct(  # trusted values straight from the table
+            **{k: v for k, v in r.items() if k not in ("total", "attributes")},
+            attributes=json.loads(r["attributes"]),
+        )
+        for r in records
+        if r["case_id"] is not None
+    ]
+    return CasePage(rows, total, total < cap)
 
 
 async def get_case(engine: AsyncEngine, case_id: str) -> CaseRow | None:

@@ -25,7 +25,6 @@ from api.schemas import (
 )
 from api.scope import (
     QUEUE_LEVELS,
-    readable_case,
     require_case_access,
     require_may_change,
     sees_all,
@@ -37,7 +36,7 @@ from domain.lifecycle import Lifecycle
 from domain.registry import LIFECYCLES
 from store.case_numbers import next_case_id
 from store.queries import CaseFilter, CaseSort, get_case, is_overdue, list_cases
-from store.replay import state_as_of
+from store.replay import case_as_of
 from workflows.contracts import CommandResult
 
 log = logging.getLogger("casework.api")
@@ -187,6 +186,9 @@ async def list_all(
 ) -> list[CaseListItem]:
     """Cases, most urgent first by default; the total is in the X-Total-Count header.
 
+    The total is exact up to 1 000 matches past `offset`; beyond, it is that lower bound and
+    X-Total-Count-Exact says `false`.
+
     A street office or station sees its own unit's cases; district roles see all.
     """
     f = CaseFilter(
@@ -234,8 +236,10 @@ def _aware(moment: datetime | None) -> datetime | None:
 async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> list[CaseListItem]:
     now = datetime.now(UTC)
     async with availability.postgresql():
-        rows, total = await list_cases(services.engine, f, now)
-    response.headers["X-Total-Count"] = str(total)
+        page = await list_cases(await services.ledger.pool(), f, now)
+    # Exact up to store.queries.COUNT_CAP matches past the offset; beyond, a lower bound.
+    response.headers["X-Total-Count"] = str(page.total)
+    response.headers["X-Total-Count-Exact"] = "true" if page.exact else "false"
     return [
         CaseListItem(
             **row.model_dump(),
@@ -244,7 +248,7 @@ async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> lis
             else row.stage,
             overdue=is_overdue(row, now),
         )
-        for row in rows
+        for row in page.rows
     ]
 
 
@@ -260,10 +264,11 @@ async def read_case(
     lifecycle = lifecycle_of(case_id)
     as_of = _aware(as_of)
     async with availability.postgresql():
-        await readable_case(services, reader, case_id)
-        state, at_version = await state_as_of(
-            services.ledger, lifecycle, case_id, as_of=as_of, version=version
-        )
+        found = await case_as_of(services.ledger, lifecycle, case_id, as_of=as_of, version=version)
+    if found is None:
+        raise CaseNotFound(case_id)
+    unit, state, at_version = found
+    require_case_access(reader, unit)
     return CaseDetail(
         case_id=case_id,
         kind=lifecycle.kind,
