@@ -3,8 +3,8 @@ verified as they are read, and the events a state as of a moment is folded from.
 
 Plain asyncpg on the ledger's own pool and plain dicts, no ORM rows or per-row models: at a
 million events these reads cost about what the raw SQL costs (docs/benchmarks.md, "Audit
-reads"). The `cases` row is joined so that the reader's scope needs no second query; a case
-without a `cases` row reads as unknown, as it does for every other read of the API.
+reads"). The `cases` row's unit comes in the same statement, so the reader's scope needs no
+second query; a case without a `cases` row reads as unknown, as everywhere else in the API.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ _EVENT_COLUMNS = (
     "e.recorded_at, e.hash_version, e.workflow_id, e.run_id, e.trace_id, e.prev_hash, e.hash"
 )
 
-# LEFT JOIN from the case: exactly one row with NULL event columns when the case has no
-# events (yet, or by the as-of bound); no row at all when the case is unknown.
+# The case's unit rides along every event row (an InitPlan, evaluated once): no rows when the
+# stream is empty, a NULL unit when the case has no `cases` row; either is an unknown case.
 CASE_EVENTS_SQL = f"""
-    SELECT c.unit AS case_unit, {_EVENT_COLUMNS}
-    FROM cases c LEFT JOIN events e ON e.stream_id = c.case_id
-    WHERE c.case_id = $1
+    SELECT (SELECT unit FROM cases WHERE case_id = $1) AS case_unit, {_EVENT_COLUMNS}
+    FROM events e
+    WHERE e.stream_id = $1
     ORDER BY e.version
 """
 
@@ -72,20 +72,18 @@ class FoldRows:
 
 
 async def case_events(pool: asyncpg.Pool, case_id: str) -> CaseEvents | None:
-    """The case's unit and every event of its stream, in one round trip; None if unknown."""
+    """The case's unit and every event of its stream, in one round trip; None if the case is
+    unknown or has no events."""
     records = await pool.fetch(CASE_EVENTS_SQL, case_id)
-    if not records:
+    if not records or records[0]["case_unit"] is None:
         return None
-    unit = records[0]["case_unit"]
     events = []
     for record in records:
-        if record["version"] is None:
-            break  # the LEFT JOIN's empty row: a case row without events
         row = dict(record)
         del row["case_unit"]
         row["payload"] = json.loads(row["payload"])
         events.append(row)
-    return CaseEvents(case_id, unit, events)
+    return CaseEvents(case_id, records[0]["case_unit"], events)
 
 
 async def fold_rows(

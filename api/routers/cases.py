@@ -242,10 +242,10 @@ async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> lis
     response.headers["X-Total-Count-Exact"] = "true" if page.exact else "false"
     return [
         CaseListItem(
-            **row.model_dump(),
-            stage_label=LIFECYCLES[row.kind].stage_labels_zh.get(row.stage, row.stage)
-            if row.kind in LIFECYCLES
-            else row.stage,
+            **row,
+            stage_label=LIFECYCLES[row["kind"]].stage_labels_zh.get(row["stage"], row["stage"])
+            if row["kind"] in LIFECYCLES
+            else row["stage"],
             overdue=is_overdue(row, now),
         )
         for row in page.rows

@@ -17,25 +17,32 @@ branch_labels = None
 depends_on = None
 
 # name -> definition. The urgency order is (next_due_at ASC NULLS LAST, escalation_level
-# DESC, case_id); open cases get partial indexes since overdue, the queue and most boards ask
-# only for them (`NOT closed` is a top-level condition of those filters).
+# DESC, case_id); open cases get a partial index since overdue, the queue and the boards ask
+# only for them (`NOT closed` is a top-level condition of those filters). Kind and stage keep
+# 0001's (kind, stage) index (PostgreSQL 18 skip-scans it for a stage alone).
 INDEXES = {
     "cases_urgency_idx": "(next_due_at, escalation_level DESC, case_id)",
     "cases_open_urgency_idx": "(next_due_at, escalation_level DESC, case_id) WHERE NOT closed",
-    "cases_open_escalation_idx": (
-        "(escalation_level DESC, next_due_at, case_id) WHERE NOT closed"
-    ),
-    "cases_kind_stage_idx": "(kind, stage, next_due_at)",
+    "cases_escalation_idx": "(escalation_level DESC, next_due_at, case_id)",
     "cases_unit_urgency_idx": "(unit, next_due_at, escalation_level DESC, case_id)",
     "cases_assignee_idx": "(assignee, next_due_at) WHERE assignee IS NOT NULL",
+}
+# 0001's indexes that the ones above make redundant (each a prefix of a new one).
+SUPERSEDED = {
+    "cases_due_idx": "(next_due_at) WHERE NOT closed",
+    "cases_unit_idx": "(unit)",
 }
 
 
 def upgrade() -> None:
     for name, definition in INDEXES.items():
-        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cases {definition}")
+        op.execute(f"CREATE INDEX {name} ON cases {definition}")
+    for name in SUPERSEDED:
+        op.execute(f"DROP INDEX {name}")
 
 
 def downgrade() -> None:
+    for name, definition in SUPERSEDED.items():
+        op.execute(f"CREATE INDEX {name} ON cases {definition}")
     for name in INDEXES:
-        op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.execute(f"DROP INDEX {name}")

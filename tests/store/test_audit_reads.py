@@ -70,12 +70,12 @@ async def test_the_list_total_is_exact_below_the_cap_and_a_lower_bound_above(
 
         exact = await list_cases(pool, CaseFilter(limit=2), now)
         assert (len(exact.rows), exact.total, exact.exact) == (2, 5, True)
-        assert [r.case_id for r in exact.rows] == ["RSC-2026-000000", "RSC-2026-000001"]
+        assert [r["case_id"] for r in exact.rows] == ["RSC-2026-000000", "RSC-2026-000001"]
 
         monkeypatch.setattr(queries, "COUNT_CAP", 3)
         capped = await list_cases(pool, CaseFilter(limit=2, offset=1), now)
         assert (capped.total, capped.exact) == (4, False)  # offset 1 + the cap of 3
-        assert [r.case_id for r in capped.rows] == ["RSC-2026-000001", "RSC-2026-000002"]
+        assert [r["case_id"] for r in capped.rows] == ["RSC-2026-000001", "RSC-2026-000002"]
 
         empty = await list_cases(pool, CaseFilter(kind="relief"), now)
         assert (empty.rows, empty.total, empty.exact) == ([], 0, True)
