@@ -36,7 +36,29 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 # very rows (same event ids) that `raw_events` receives.
 CREATE_RAW = (
     "CREATE TABLE raw_events (LIKE events INCLUDING ALL);"
-    "CREATE TABLE raw_events_unnest (LIKE events INCLUDING ALL)"
+    "CREATE TABLE raw_events_unnest (LIKE events INCLUDING ALL);"
+    "CREATE TABLE raw_events_copy (LIKE events INCLUDING ALL)"
+)
+
+# The columns of RAW_INSERT, in its order: what `raw_args` builds, for COPY.
+RAW_COLUMNS = (
+    "stream_id",
+    "version",
+    "event_id",
+    "type",
+    "schema_version",
+    "payload",
+    "actor_id",
+    "actor_role",
+    "actor_unit",
+    "occurred_at",
+    "workflow_id",
+    "run_id",
+    "trace_id",
+    "prev_hash",
+    "hash",
+    "recorded_at",
+    "hash_version",
 )
 
 RAW_INSERT = """
@@ -314,6 +336,26 @@ def raw_unnest_writer(pool: asyncpg.Pool, work: Work) -> Writer:
                     break
                 await conn.execute(
                     RAW_INSERT_UNNEST, *(list(col) for col in zip(*rows, strict=True))
+                )
+                done += len(rows)
+        return done
+
+    return run
+
+
+def raw_copy_writer(pool: asyncpg.Pool, work: Work) -> Writer:
+    """One COPY (binary, asyncpg's copy_records_to_table) per batch: the ceiling for batches.
+
+    A COPY is one statement, so one transaction: no BEGIN/COMMIT around it."""
+
+    async def run(deadline: float) -> int:
+        done = 0
+        async with pool.acquire() as conn:
+            for rows in raw_rows(work):
+                if time.perf_counter() >= deadline:
+                    break
+                await conn.copy_records_to_table(
+                    "raw_events_copy", records=rows, columns=RAW_COLUMNS
                 )
                 done += len(rows)
         return done

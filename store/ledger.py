@@ -142,6 +142,9 @@ class Ledger:
                         min_size=1,
                         max_size=self._append_connections,
                         reset=_keep_connection,
+                        # No idle timer re-armed on every checkout and release (measurable
+                        # on sub-millisecond reads); idle connections stay open.
+                        max_inactive_connection_lifetime=0,
                     )
         return self._pool
 

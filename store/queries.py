@@ -70,7 +70,7 @@ COUNT_CAP = 1000
 
 _COLUMNS = (
     "case_id, kind, stage, unit, assignee, opened_at, next_due_at, escalation_level, closed, "
-    "version, updated_at, attributes::text AS attributes"
+    "version, updated_at, NULLIF(attributes, '{}'::jsonb)::text AS attributes"
 )
 
 _ORDER_SQL = {
@@ -144,7 +144,8 @@ async def list_cases(pool: asyncpg.Pool, f: CaseFilter, now: datetime) -> CasePa
             break  # the LEFT JOIN's row of an empty page
         row = dict(r)
         del row["total"]
-        row["attributes"] = json.loads(row["attributes"])
+        attributes = row["attributes"]  # NULL for the common empty object: nothing to parse
+        row["attributes"] = {} if attributes is None else json.loads(attributes)
         rows.append(row)
     return CasePage(rows, total, total < cap)
 
