@@ -26,7 +26,11 @@ class Services:
     gateway: CaseGateway
 
 
-def get_services(request: Request) -> Services:
+# Dependencies are `async def` although they never wait: FastAPI runs a plain `def` dependency
+# in its thread pool, a thread hop per dependency per request (docs/benchmarks.md).
+
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -38,7 +42,7 @@ _bearer = HTTPBearer(
 )
 
 
-def get_actor(
+async def get_actor(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
@@ -48,7 +52,7 @@ def get_actor(
     return decode_token(credentials.credentials, services.settings.secret_key)
 
 
-def get_reader(
+async def get_reader(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor | None:

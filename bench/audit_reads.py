@@ -217,7 +217,18 @@ async def store_section(
         await ledger.read_stream(cid)
         assert await sqlalchemy_verify(ledger, cid)
 
+    pool = await ledger.pool()
+
+    async def raw_history_pooled(cid: str) -> None:
+        assert raw_verify(await pool.fetch(HISTORY_SQL, cid))
+
     await pair("history + verify", ours_history, raw_history, samples, 1.3)
+    await pair(
+        "history + verify (vs raw on the same pool)", ours_history, raw_history_pooled, samples, 1.3
+    )
+    await pair(
+        "raw on the pool (vs raw on a held connection)", raw_history_pooled, raw_history, samples
+    )
     await pair("history + verify, before", before_history, raw_history, samples)
 
     async def ours_as_of(cid: str) -> None:
@@ -238,7 +249,6 @@ async def store_section(
     await pair("state as of, before (vs raw SQL)", before_as_of, raw_as_of, samples)
 
     now = datetime.now(UTC)
-    pool = await ledger.pool()
     overdue = CaseFilter(overdue=True)
 
     async def ours_list(_: str) -> None:

@@ -186,7 +186,7 @@ async def list_all(
 ) -> list[CaseListItem]:
     """Cases, most urgent first by default; the total is in the X-Total-Count header.
 
-    The total is exact up to 1 000 matches past `offset`; beyond, it is that lower bound and
+    The total is exact up to 500 matches past `offset`; beyond, it is that lower bound and
     X-Total-Count-Exact says `false`.
 
     A street office or station sees its own unit's cases; district roles see all.

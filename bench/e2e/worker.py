@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 
@@ -52,6 +53,7 @@ async def main() -> None:
     parser.add_argument("kind", choices=("casework", "bare"))
     parser.add_argument("--task-queue", required=True)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
