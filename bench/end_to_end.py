@@ -16,6 +16,11 @@ of one case of each side, by type.
   bare      update-with-start + 3 updates straight from a Temporal client; each update runs
             one activity inserting one row (bench/e2e/bare.py)
   bare-api  the same bare workflow behind a minimal FastAPI endpoint (bench/e2e/drivers.py)
+
+BENCH_CASEWORK_PATH=DIR runs casework's worker from the checkout in DIR (before/after figures);
+the API stays this checkout's. After the rounds it prints each worker's resident memory per
+cached open case (`--memory-cases` more cases per side, every case stays open and cached), and
+the time to replay one case's whole history (what an evicted case costs at its next task).
 """
 
 from __future__ import annotations
@@ -135,8 +140,13 @@ async def history_profile(client: Client, workflow_id: str) -> collections.Count
 
 
 def start_worker(kind: str, task_queue: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    here = str(Path(__file__).resolve().parent.parent)
+    path = env.get("BENCH_CASEWORK_PATH") if kind == "casework" else None
+    # Casework's worker from another checkout (e.g. `git worktree add /tmp/before HEAD~3`),
+    # for before/after figures on the same servers; the bare side is always this checkout's.
+    env = {**env, "PYTHONPATH": path or here}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.e2e.worker", kind, "--task-queue", task_queue],
+        [sys.executable, str(Path(here) / "bench/e2e/worker.py"), kind, "--task-queue", task_queue],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -228,6 +238,14 @@ async def run(args: argparse.Namespace, url: str) -> None:
                     flush=True,
                 )
         report(results)
+        if args.memory_cases:
+            await memory_per_case(
+                {k: psutil.Process(p.pid) for k, p in procs.items()},
+                one_case,
+                args.memory_cases,
+                args.concurrency,
+            )
+        await replay_cost(cw_client, bare_client, last["casework"], last["bare"])
         print("\nhistory events of one case, by type:")
         for side in ("casework", "bare"):
             profile = await history_profile(
@@ -237,6 +255,69 @@ async def run(args: argparse.Namespace, url: str) -> None:
                 f"  {side}: {sum(profile.values())} events: "
                 + ", ".join(f"{k} {v}" for k, v in profile.most_common())
             )
+
+
+async def memory_per_case(
+    workers: dict[str, psutil.Process],
+    one_case: dict[str, Callable[[], Awaitable[str]]],
+    cases: int,
+    concurrency: int,
+) -> None:
+    """Resident memory a worker gains per open case it keeps cached (every case stays open)."""
+    print(f"\nworker memory per cached open case ({cases} more cases each, all kept cached):")
+    per_case = {}
+    for side in ("casework", "bare"):
+        worker = workers[side]
+        before = worker.memory_info().rss
+        await drive(one_case[side], cases, concurrency)
+        await asyncio.sleep(1)  # let the last workflow tasks complete and be cached
+        per_case[side] = (worker.memory_info().rss - before) / cases
+        print(
+            f"  {side}: {per_case[side] / 1024:.0f} KiB per case (RSS {before >> 20} -> "
+            f"{worker.memory_info().rss >> 20} MiB)"
+        )
+    print(f"  casework / bare: **{per_case['casework'] / per_case['bare']:.2f}** (target ≤ 1.3)")
+
+
+async def replay_cost(cw_client: Client, bare_client: Client, cw_case: str, bare_case: str) -> None:
+    """What a case evicted from the cache costs when its next task comes: a full replay."""
+    from temporalio.worker import Replayer
+
+    from bench.e2e.bare import BareCase
+    from workers.worker import workflow_runner
+    from workflows.registry import WORKFLOWS
+
+    print("\nreplay of an evicted case (its whole history, in this process):")
+    for side, client, workflow_id, replayer in (
+        (
+            "casework",
+            cw_client,
+            cw_case,
+            Replayer(
+                workflows=list(WORKFLOWS.values()),
+                workflow_runner=workflow_runner(),
+                data_converter=pydantic_data_converter,
+            ),
+        ),
+        (
+            "bare",
+            bare_client,
+            bare_case,
+            Replayer(workflows=[BareCase], data_converter=pydantic_data_converter),
+        ),
+    ):
+        history = await client.get_workflow_handle(workflow_id).fetch_history()
+        await replayer.replay_workflow(history)  # warm: the sandbox's first import
+        times = []
+        for _ in range(10):
+            c0, t0 = time.process_time(), time.perf_counter()
+            await replayer.replay_workflow(history)
+            times.append(((time.perf_counter() - t0) * 1e3, (time.process_time() - c0) * 1e3))
+        print(
+            f"  {side}: {statistics.median(t for t, _ in times):.1f} ms wall, "
+            f"{statistics.median(c for _, c in times):.1f} ms CPU per replay "
+            f"({len(history.events)} events)"
+        )
 
 
 async def _any_connection(url: str):  # type: ignore[no-untyped-def]
@@ -274,6 +355,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--cases", type=int, default=48, help="cases per side and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--memory-cases", type=int, default=200, help="cases per side for memory (0: skip)"
+    )
     args = parser.parse_args(argv)
     print(" ".join(["python -m bench.end_to_end", *(argv if argv is not None else sys.argv[1:])]))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -47,6 +47,9 @@ class WorkingDayCalendar:
     def __init__(self, notices: Iterable[HolidayNotice] = ()) -> None:
         self._notices = {n.year: n for n in notices}
         self._library_years: dict[int, bool] = {}
+        # Answers per date: clocks count the same weeks again on every command (a calendar is
+        # immutable once built, so an answer never changes).
+        self._days: dict[date, bool] = {}
 
     @property
     def notices(self) -> tuple[HolidayNotice, ...]:
@@ -66,6 +69,12 @@ class WorkingDayCalendar:
         return "; ".join(f"{y}: {self.basis(y)}" for y in range(lo.year, hi.year + 1))
 
     def is_working_day(self, day: date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._decide_working_day(day)
+        return known
+
+    def _decide_working_day(self, day: date) -> bool:
         notice = self._notices.get(day.year)
         if notice is not None:
             if day in notice.makeup_workdays:

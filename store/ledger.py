@@ -145,6 +145,11 @@ class Ledger:
                         # No idle timer re-armed on every checkout and release (measurable
                         # on sub-millisecond reads); idle connections stay open.
                         max_inactive_connection_lifetime=0,
+                        # Every statement here is a prepared one with a fixed shape and a plan
+                        # that does not depend on its values (an index range by stream, or the
+                        # list's index walk): planning it again on each execution cost more
+                        # than executing it (the case list: 0.6 ms of 1 ms).
+                        server_settings={"plan_cache_mode": "force_generic_plan"},
                     )
         return self._pool
 

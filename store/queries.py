@@ -122,9 +122,8 @@ def _where(f: CaseFilter, now: datetime) -> tuple[str, list[Any]]:
     return " AND ".join(conditions) or "true", args
 
 
-async def list_cases(pool: asyncpg.Pool, f: CaseFilter, now: datetime) -> CasePage:
-    """One page of cases in the asked order (most urgent first by default) and the total,
-    in one round trip."""
+def list_statement(f: CaseFilter, now: datetime) -> tuple[str, list[Any]]:
+    """The list's one statement (page and capped total) and its arguments."""
     where, args = _where(f, now)
     n = len(args)
     order = _ORDER_SQL[f.sort]
@@ -137,8 +136,15 @@ async def list_cases(pool: asyncpg.Pool, f: CaseFilter, now: datetime) -> CasePa
             FROM (SELECT FROM cases WHERE {where} ORDER BY {order} LIMIT ${n + 3}) m)
         SELECT total.total, page.* FROM total LEFT JOIN page ON true ORDER BY {order}
     """
-    cap = f.offset + COUNT_CAP
-    records = await pool.fetch(sql, *args, f.limit, f.offset, cap)
+    return sql, [*args, f.limit, f.offset, f.offset + COUNT_CAP]
+
+
+async def list_cases(pool: asyncpg.Pool, f: CaseFilter, now: datetime) -> CasePage:
+    """One page of cases in the asked order (most urgent first by default) and the total,
+    in one round trip."""
+    sql, args = list_statement(f, now)
+    cap = args[-1]
+    records = await pool.fetch(sql, *args)
     total = int(records[0]["total"])
     # The LEFT JOIN gives one row of NULLs for an empty page.
     rows = records if records[0]["case_id"] is not None else []

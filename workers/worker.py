@@ -12,6 +12,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.anchoring import AnchorActivities
 from activities.calendar import CalendarActivities
@@ -31,6 +32,24 @@ from workflows.anchoring import LedgerAnchorWorkflow
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("casework.worker")
+
+# Pure, deterministic modules (no I/O, no clock, no mutable module state; tests/domain/
+# test_purity.py holds `domain` to it) that the sandbox imports once per process instead of
+# once per workflow run (docs/benchmarks.md, "End to end").
+PASSED_THROUGH = (
+    "domain",
+    "pydantic",
+    "pydantic_core",
+    "activities.contracts",
+    "store.models",
+    "workflows.contracts",
+)
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH)
+    )
 
 
 def build_worker(
@@ -67,6 +86,7 @@ def build_worker(
             anchor_activities.anchor,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
+        workflow_runner=workflow_runner(),
     )
 
 

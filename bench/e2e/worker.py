@@ -1,6 +1,8 @@
 """A worker process for the end-to-end benchmark: casework's own, or the bare baseline's.
 
-    python -m bench.e2e.worker casework|bare --task-queue Q   (TEMPORAL_ADDRESS, DATABASE_URL)
+    python bench/e2e/worker.py casework|bare --task-queue Q   (TEMPORAL_ADDRESS, DATABASE_URL)
+
+Run by path, so that PYTHONPATH alone says which checkout's casework it runs.
 
 Prints `ready` once it polls, runs until SIGTERM. A process of its own, so its CPU is counted
 apart from the API's and the driver's.
@@ -19,10 +21,10 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from bench.e2e.bare import BareActivities, BareCase
-
 
 async def bare(task_queue: str, stop: asyncio.Event) -> None:
+    from bench.e2e.bare import BareActivities, BareCase
+
     client = await Client.connect(
         os.environ["TEMPORAL_ADDRESS"], data_converter=pydantic_data_converter
     )

@@ -27,6 +27,7 @@ from tests.factories import (
     report,
     rescue_case_id,
 )
+from workers.worker import workflow_runner
 from workflows.registry import WORKFLOWS
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -36,6 +37,18 @@ HISTORIES = Path(__file__).parent / "histories"
 async def test_saved_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     replayer = Replayer(workflows=list(WORKFLOWS.values()), data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
+
+
+@pytest.mark.parametrize("path", sorted(HISTORIES.glob("*.json")), ids=lambda p: p.stem)
+async def test_saved_history_replays_in_the_workers_sandbox(path: Path) -> None:
+    """The worker passes pure modules through its sandbox; replays must not notice."""
+    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    replayer = Replayer(
+        workflows=list(WORKFLOWS.values()),
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(),
+    )
     await replayer.replay_workflow(history)
 
 
