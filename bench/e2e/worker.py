@@ -3,6 +3,7 @@
     python bench/e2e/worker.py casework|bare --task-queue Q   (TEMPORAL_ADDRESS, DATABASE_URL)
 
 Run by path, so that PYTHONPATH alone says which checkout's casework it runs.
+BENCH_WORKER_PROFILE=DIR writes the process's cProfile statistics to DIR/<kind>.prof at exit.
 
 Prints `ready` once it polls, runs until SIGTERM. A process of its own, so its CPU is counted
 apart from the API's and the driver's.
@@ -68,4 +69,17 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    profile_to = os.environ.get("BENCH_WORKER_PROFILE")  # a directory: cProfile stats per kind
+    if profile_to:
+        import cProfile
+        import sys
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            asyncio.run(main())
+        finally:
+            profiler.disable()
+            profiler.dump_stats(os.path.join(profile_to, f"{sys.argv[1]}.prof"))
+    else:
+        asyncio.run(main())
