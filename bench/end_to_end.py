@@ -33,6 +33,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -61,6 +62,10 @@ from workflows.search_attributes import ALL_KEYS
 
 SECRET = "bench-secret-that-is-long-enough-for-hs256"
 SIDES = ("casework", "bare", "bare-api")
+# Bytecode caches outside the checkout. A workflow's sandbox re-imports its modules for every
+# run: with PYTHONDONTWRITEBYTECODE set (as on the shared test machines) each re-import would
+# compile from source, which production (with .pyc files) never does.
+PYCACHE = str(Path(tempfile.gettempdir()) / "casework-bench-pycache")
 
 
 @dataclass
@@ -144,7 +149,8 @@ def start_worker(kind: str, task_queue: str, env: dict[str, str]) -> subprocess.
     path = env.get("BENCH_CASEWORK_PATH") if kind == "casework" else None
     # Casework's worker from another checkout (e.g. `git worktree add /tmp/before HEAD~3`),
     # for before/after figures on the same servers; the bare side is always this checkout's.
-    env = {**env, "PYTHONPATH": path or here}
+    env = {**env, "PYTHONPATH": path or here, "PYTHONPYCACHEPREFIX": PYCACHE}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     proc = subprocess.Popen(
         [sys.executable, str(Path(here) / "bench/e2e/worker.py"), kind, "--task-queue", task_queue],
         env=env,
@@ -361,6 +367,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(" ".join(["python -m bench.end_to_end", *(argv if argv is not None else sys.argv[1:])]))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.dont_write_bytecode, sys.pycache_prefix = False, PYCACHE  # for the replays, as above
     with bench_database() as url:
         asyncio.run(run(args, url))
 
