@@ -75,7 +75,7 @@ class ApplyForAssistance(Command):
     unit: str = Field(min_length=1, max_length=64, description="Street office (街镇) in charge")
     household: Household
     consent_to_verification: bool = Field(description="授权核对: required")
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, max_length=len(Paper))
     emergency: bool = Field(default=False, description="急难 fast-track: temporary assistance only")
     reason: str = Field(default="", max_length=1000)
 
@@ -105,7 +105,7 @@ class ApplyOnBehalf(Command):
     programme: Programme
     household: Household
     consent_to_verification: bool
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, max_length=len(Paper))
     reason: str = Field(default="", max_length=1000)
 
 
@@ -117,7 +117,7 @@ class AcceptAssistanceApplication(Command):
 
 class SubmitMissingPapers(Command):
     type: Literal["SubmitMissingPapers"] = "SubmitMissingPapers"
-    papers: list[Paper] = Field(min_length=1)
+    papers: list[Paper] = Field(min_length=1, max_length=len(Paper))
 
 
 class WithdrawAssistanceApplication(Command):
@@ -152,7 +152,9 @@ class RecordVerificationReply(Command):
     reply_id: str = Field(min_length=1, max_length=100)
     verified_income_fen: Fen
     verified_assets_fen: Fen = 0
-    findings: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list)
+    findings: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class ResendVerificationRequest(Command):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -27,7 +27,9 @@ class StartEscortedReturn(Command):
     destination: str = Field(min_length=1, max_length=200)
     receiving_bureau: str = Field(min_length=1, max_length=100)
     cross_region: bool = False
-    escorts: list[str] = Field(min_length=1, max_length=5, description="Escorting staff ids")
+    escorts: list[Annotated[str, Field(max_length=64)]] = Field(
+        min_length=1, max_length=5, description="Escorting staff ids"
+    )
     at_risk: bool = False
 
 
@@ -82,7 +84,7 @@ class TerminateAssistance(Command):
     """End the assistance with written reasons (终止救助)."""
 
     type: Literal["TerminateAssistance"] = "TerminateAssistance"
-    reasons: list[str] = Field(min_length=1, max_length=10)
+    reasons: list[Annotated[str, Field(max_length=500)]] = Field(min_length=1, max_length=10)
 
 
 class RecordDeath(Command):
