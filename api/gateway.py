@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import uuid
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateHandle,
@@ -41,6 +44,10 @@ from workflows.contracts import (
 from workflows.registry import WORKFLOW_NAMES
 
 R = TypeVar("R")
+log = logging.getLogger("casework.gateway")
+# A workflow task that failed this many times in a row is a broken case, not a slow worker (a
+# killed worker costs one timed-out task).
+FAILING_TASK_ATTEMPTS = 3
 
 
 class CommandRefused(Exception):
@@ -60,20 +67,39 @@ class CaseIdTaken(Exception):
     """Temporal already has a workflow under this new case's id: take the next number."""
 
 
-class WorkerUnavailable(Exception):
-    """No worker took the command within the settle time: nothing was recorded."""
-
-
 class CommandPending(Exception):
-    """The case accepted the command but has not recorded it yet (e.g. PostgreSQL is down).
-
-    It is not lost: the workflow records it as soon as the ledger answers again.
+    """The command's outcome is not known yet: it reached Temporal, and no answer came back
+    within the settle time (no worker took it yet, the ledger is down, Temporal stopped
+    answering). It is never an invitation to resend something new: its status resource (or a
+    retry with the same command id) tells what became of it.
     """
 
-    def __init__(self, case_id: str, update_id: str) -> None:
-        super().__init__(f"{case_id}: command {update_id} accepted, not yet recorded")
+    def __init__(self, case_id: str, command_id: str, reason: str) -> None:
+        super().__init__(f"{case_id}: command {command_id} pending ({reason})")
         self.case_id = case_id
-        self.update_id = update_id
+        self.command_id = command_id
+        self.reason = reason
+
+    @property
+    def update_id(self) -> str:
+        return self.command_id
+
+
+class CaseWorkflowFailing(Exception):
+    """The case's workflow cannot take commands: its workflow task keeps failing (a
+    nondeterminism or payload error), or the workflow failed or was terminated. An operator
+    must act; a command that reached it may still be recorded once the case is repaired."""
+
+    def __init__(self, case_id: str, command_id: str, detail: str) -> None:
+        super().__init__(f"{case_id}: workflow failing ({detail})")
+        self.case_id = case_id
+        self.command_id = command_id
+        self.detail = detail
+
+
+def new_command_id() -> str:
+    """A command id for a request that brought no Idempotency-Key: every command has one."""
+    return f"cmd-{uuid.uuid4().hex}"
 
 
 # How long a caller waits for an accepted command to be recorded before hearing "pending".
@@ -94,6 +120,10 @@ class CaseGateway:
     @property
     def client(self) -> Client:
         return self._client
+
+    @property
+    def settle_timeout(self) -> timedelta:
+        return self._settle_timedelta
 
     def check_opening(
         self, lifecycle: Lifecycle[Any], actor: Actor, command: dict[str, Any], now: datetime
@@ -122,42 +152,57 @@ class CaseGateway:
         command: dict[str, Any],
         now: datetime,
         effective_at: datetime | None = None,
+        command_id: str | None = None,
+        join_existing: bool = False,
     ) -> CommandResult:
         """Start a case workflow with its opening command, atomically (update-with-start).
 
         The opening command is checked against the empty case first, so a refused one starts
-        nothing at all.
+        nothing at all. `join_existing` is for a retry of the same opening (same command id,
+        same reserved case id): it joins the workflow the first attempt started, and Temporal
+        answers with the first update's outcome.
         """
         self.check_opening(lifecycle, actor, command, effective_at or now)
+        command_id = command_id or new_command_id()
         start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
             WORKFLOW_NAMES[lifecycle.kind],
             CaseInput(case_id=case_id, kind=lifecycle.kind),
             id=case_id,
             task_queue=self._task_queue,
             # A new case never joins a workflow that exists, or reuses a closed one's id: that
-            # would mean the case numbers and Temporal disagree (e.g. a restored database).
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            # would mean the case numbers and Temporal disagree (e.g. a restored database). A
+            # retry of the same opening joins the workflow its first attempt started.
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING
+            if join_existing
+            else WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=search_attributes.initial(lifecycle.kind),
         )
         try:
             update = await self._client.start_update_with_start_workflow(
                 COMMAND_UPDATE,
-                CommandRequest(actor=actor, command=command, effective_at=effective_at),
+                CommandRequest(
+                    actor=actor, command=command, effective_at=effective_at, command_id=command_id
+                ),
+                id=command_id,
                 start_workflow_operation=start,
                 result_type=CommandResult,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                 rpc_timeout=self._settle_timedelta,
             )
-            return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
-            raise _refused(failed) from None
+            raise refusal_of(failed) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise WorkerUnavailable(case_id) from None
+            await self._not_accepted(case_id, command_id)
+        except RPCError as error:
+            if error.status is RPCStatusCode.INVALID_ARGUMENT:
+                raise
+            raise self._unknown_or_unreached(case_id, command_id, error) from None
         except WorkflowAlreadyStartedError:
             with contextlib.suppress(WorkflowAlreadyStartedError):
                 await start.workflow_handle()  # the operation holds the same error: consume it
             raise CaseIdTaken(case_id) from None
+        return await self._settled(case_id, update)
 
     async def send(
         self,
@@ -165,49 +210,73 @@ class CaseGateway:
         actor: Actor,
         command: dict[str, Any],
         effective_at: datetime | None = None,
+        command_id: str | None = None,
     ) -> CommandResult:
-        """Send a command to a running case; refusals come back as `CommandRefused`."""
+        """Send a command to a running case; refusals come back as `CommandRefused`.
+
+        `command_id` is the Temporal update id: sending the same id again joins the first
+        attempt (or gets its outcome) instead of deciding the command twice.
+        """
         lifecycle_of(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
+        command_id = command_id or new_command_id()
+        request = CommandRequest(
+            actor=actor, command=command, effective_at=effective_at, command_id=command_id
+        )
         try:
-            update = await self._handle(case_id).start_update(
-                COMMAND_UPDATE,
-                CommandRequest(actor=actor, command=command, effective_at=effective_at),
-                result_type=CommandResult,
-                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-                rpc_timeout=self._settle_timedelta,
-            )
+            try:
+                update = await self._handle(case_id).start_update(
+                    COMMAND_UPDATE,
+                    request,
+                    id=command_id,
+                    result_type=CommandResult,
+                    wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                    rpc_timeout=self._settle_timedelta,
+                )
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                await self._not_accepted(case_id, command_id)
             return await self._settled(case_id, update)
         except WorkflowUpdateFailedError as failed:
-            refused = _refused(failed)
+            refused = refusal_of(failed)
             if refused.code in WHO_MAY_ACT_CODES:
                 await self.record_refusal(
-                    case_id, actor, str(command.get("type", "?")), refused.code, refused.message
+                    case_id,
+                    actor,
+                    str(command.get("type", "?")),
+                    refused.code,
+                    refused.message,
+                    record_id=f"{command_id}-refusal",
                 )
             raise refused from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            # Not accepted in time (no worker is polling the case's queue): an update that was
-            # never accepted is not kept, so nothing was recorded.
-            raise WorkerUnavailable(case_id) from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
-                if await self._exists(case_id):
-                    raise CommandRefused(
-                        "case_closed", f"{case_id} is closed; it takes no more commands"
-                    ) from None
-                raise CaseNotFound(case_id) from None
-            raise
+                await self._closed_or_missing(case_id, command_id)
+            if error.status is RPCStatusCode.INVALID_ARGUMENT:
+                raise
+            raise self._unknown_or_unreached(case_id, command_id, error) from None
 
     async def record_refusal(
-        self, case_id: str, actor: Actor, command_type: str, code: str, reason: str
+        self,
+        case_id: str,
+        actor: Actor,
+        command_type: str,
+        code: str,
+        reason: str,
+        record_id: str | None = None,
     ) -> None:
         """Keep an attempt refused for who made it in the case's history (four eyes' rule)."""
         record = RefusalRecord(actor=actor, command_type=command_type, code=code, reason=reason)
         # A closed case keeps no more records; the refusal itself still stands. The record is
         # awaited for as long as a command would be, never longer.
-        with contextlib.suppress(WorkflowUpdateFailedError, RPCError, CommandPending):
+        with contextlib.suppress(
+            WorkflowUpdateFailedError,
+            WorkflowUpdateRPCTimeoutOrCancelledError,
+            RPCError,
+            CommandPending,
+        ):
             update = await self._handle(case_id).start_update(
                 RECORD_REFUSAL_UPDATE,
                 record,
+                id=record_id,  # a retried command's refusal is recorded once
                 result_type=int,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                 rpc_timeout=self._settle_timedelta,
@@ -215,6 +284,7 @@ class CaseGateway:
             await self._settled(case_id, update)
 
     async def _settled(self, case_id: str, update: WorkflowUpdateHandle[R]) -> R:
+        """The accepted update's result; its outcome is unknown (pending) if none comes."""
         waiting = asyncio.ensure_future(update.result())
         done, _ = await asyncio.wait({waiting}, timeout=self._settle)
         if not done:
@@ -222,8 +292,61 @@ class CaseGateway:
             waiting.cancel()
             with contextlib.suppress(BaseException):
                 await waiting
-            raise CommandPending(case_id, update.id)
-        return waiting.result()
+            raise CommandPending(case_id, update.id, "accepted, not recorded yet")
+        try:
+            return waiting.result()
+        except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, RuntimeError) as error:
+            # Accepted, then Temporal stopped answering: the case records it regardless.
+            raise CommandPending(case_id, update.id, f"accepted; {type(error).__name__}") from None
+
+    async def _not_accepted(self, case_id: str, command_id: str) -> NoReturn:
+        """No worker accepted the update in time. Temporal still holds it (admitted) and hands
+        it to the next worker that polls, so its outcome is unknown: pending, never "nothing
+        was recorded". A case whose workflow task keeps failing is named as such."""
+        problem = await self.workflow_problem(case_id)
+        if problem is not None:
+            log.error(
+                "case workflow failing; commands cannot be decided",
+                extra={"case_id": case_id, "problem": problem},
+            )
+            raise CaseWorkflowFailing(case_id, command_id, problem)
+        raise CommandPending(case_id, command_id, "not accepted yet")
+
+    async def workflow_problem(self, case_id: str) -> str | None:
+        """Why the case's workflow cannot decide commands, or None when it looks healthy."""
+        try:
+            description = await self._handle(case_id).describe(rpc_timeout=timedelta(seconds=2))
+        except (RPCError, RuntimeError):
+            return None  # cannot tell; the caller answers pending
+        status = description.status
+        if status in _BROKEN_STATUSES:
+            return f"workflow {status.name.lower() if status else 'unknown'}"
+        task = description.raw_description.pending_workflow_task
+        if task.attempt >= FAILING_TASK_ATTEMPTS:
+            return f"workflow task failing (attempt {task.attempt})"
+        return None
+
+    def _unknown_or_unreached(self, case_id: str, command_id: str, error: RPCError) -> Exception:
+        """An RPC error while sending: "nothing changed" only when the call never reached
+        Temporal (no connection could be made); otherwise the outcome is unknown."""
+        if _never_connected(error):
+            return error  # availability.temporal() answers 503: nothing was changed
+        return CommandPending(
+            case_id, command_id, f"temporal: {error.status.name if error.status else '?'}"
+        )
+
+    async def _closed_or_missing(self, case_id: str, command_id: str) -> NoReturn:
+        try:
+            description = await self._handle(case_id).describe()
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise CaseNotFound(case_id) from None
+            raise
+        if description.status in _BROKEN_STATUSES:
+            detail = f"workflow {description.status.name.lower() if description.status else '?'}"
+            log.error("case workflow stopped", extra={"case_id": case_id, "problem": detail})
+            raise CaseWorkflowFailing(case_id, command_id, detail)
+        raise CommandRefused("case_closed", f"{case_id} is closed; it takes no more commands")
 
     async def view(self, case_id: str) -> CaseView:
         """The workflow's own state of the case (works for closed cases too)."""
@@ -234,15 +357,6 @@ class CaseGateway:
             if error.status is RPCStatusCode.NOT_FOUND:
                 raise CaseNotFound(case_id) from None
             raise
-
-    async def _exists(self, case_id: str) -> bool:
-        try:
-            await self._handle(case_id).describe()
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                return False
-            raise
-        return True
 
     def _handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(case_id)
@@ -256,7 +370,24 @@ def lifecycle_of(case_id: str) -> Lifecycle[Any]:
         raise CaseNotFound(case_id) from None
 
 
-def _refused(failed: WorkflowUpdateFailedError) -> CommandRefused:
+_BROKEN_STATUSES = {
+    WorkflowExecutionStatus.FAILED,
+    WorkflowExecutionStatus.TERMINATED,
+    WorkflowExecutionStatus.TIMED_OUT,
+}
+# Messages of the Rust core's transport when no connection to Temporal could be made at all.
+_NO_CONNECTION = ("tcp connect error", "connection refused", "failed client connect", "dns error")
+
+
+def _never_connected(error: RPCError) -> bool:
+    if error.status is RPCStatusCode.RESOURCE_EXHAUSTED:
+        return True  # rate-limited: refused before anything was admitted
+    if error.status is not RPCStatusCode.UNAVAILABLE:
+        return False
+    return any(sign in error.message.lower() for sign in _NO_CONNECTION)
+
+
+def refusal_of(failed: WorkflowUpdateFailedError) -> CommandRefused:
     cause = failed.cause
     if isinstance(cause, ApplicationError):
         return CommandRefused(cause.type or "refused", cause.message)

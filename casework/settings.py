@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
 
     # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps.
+    # Request bodies above this answer 413 (api/body_limit.py).
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, alias="CASEWORK_MAX_BODY_BYTES")
     backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
 
     @property

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from api.deps import Services
-from api.gateway import CaseGateway, CommandPending, WorkerUnavailable
+from api.gateway import CaseGateway, CommandPending
 from domain.rescue import RESCUE
 from store.db import make_engine
 from store.ledger import Ledger
@@ -138,15 +138,26 @@ async def _types(ledger: Ledger, case_id: str) -> list[str]:
         return []
 
 
-async def test_a_case_whose_worker_is_gone_answers_503_and_records_nothing(
+async def test_a_command_no_worker_took_is_pending_and_recorded_once_a_worker_returns(
     dev_env: WorkflowEnvironment, ledger: Ledger
 ) -> None:
+    # Temporal keeps an update no worker has taken yet and hands it to the next worker: "nothing
+    # was recorded" would be a lie that invites a second copy.
     queue = f"gone-{uuid.uuid4().hex[:8]}"
     gateway = CaseGateway(dev_env.client, queue, settle_timeout=timedelta(seconds=2))
     case_id = rescue_case_id()
     async with build_worker(dev_env.client, ledger, queue):
         await gateway.open_case(RESCUE, case_id, OPERATOR, report(), datetime.now(UTC))
 
-    with pytest.raises(WorkerUnavailable):
+    with pytest.raises(CommandPending) as pending:
         await gateway.send(case_id, OPERATOR, intake())
     assert [e.type for e in await ledger.read_stream(case_id)] == ["PersonReported"]
+
+    async with build_worker(dev_env.client, ledger, queue):
+        async with asyncio.timeout(60):
+            while "IntakeRegistered" not in await _types(ledger, case_id):
+                await asyncio.sleep(0.2)
+        again = await gateway.send(case_id, OPERATOR, intake(), command_id=pending.value.command_id)
+    types = await _types(ledger, case_id)
+    assert types.count("IntakeRegistered") == 1
+    assert again.version == len(types)
