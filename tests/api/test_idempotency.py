@@ -151,7 +151,9 @@ async def test_an_opening_no_worker_took_is_202_then_recorded_once_under_its_key
 
     async with build_worker(dev_env.client, ledger, queue):
         async with asyncio.timeout(60):
-            while (await api.get(location, headers=bearer(OPERATOR))).json()["status"] != "recorded":
+            while (await api.get(location, headers=bearer(OPERATOR))).json()[
+                "status"
+            ] != "recorded":
                 await asyncio.sleep(0.2)
         done = (await api.get(location, headers=bearer(OPERATOR))).json()
         last = await api.post("/cases", json=report(), headers=keyed(OPERATOR, key))
@@ -168,9 +170,7 @@ async def test_a_retry_while_the_first_request_is_still_answered_is_409(
     gateway = CaseGateway(dev_env.client, f"never-{uuid.uuid4().hex[:8]}", timedelta(seconds=8))
     key = new_key()
     async with asgi_client(Services(settings(), engine, ledger, gateway)) as api:
-        first = asyncio.create_task(
-            api.post("/cases", json=report(), headers=keyed(OPERATOR, key))
-        )
+        first = asyncio.create_task(api.post("/cases", json=report(), headers=keyed(OPERATOR, key)))
         async with asyncio.timeout(30):
             while not await _claimed(engine, key):
                 await asyncio.sleep(0.05)
