@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
 
 CONSOLE = Path(__file__).resolve().parent.parent / "console"
-_FILES = {"console.js": "text/javascript", "console.css": "text/css"}
+_FILES = {"console.js": "text/javascript", "console.css": "text/css", "send.js": "text/javascript"}
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
