@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import availability, problems
 from api.deps import Services
-from api.gateway import new_command_id
+from api.gateway import CommandPending, new_command_id
 from domain.actors import Actor
 from store.idempotency import IdempotencyKeys, KeyRecord
 
@@ -68,6 +68,7 @@ class Door:
     keys: IdempotencyKeys | None
     record: KeyRecord | None
     command_id: str
+    target_case: str | None = None  # the case a command goes to (None for an opening)
 
     @property
     def case_id(self) -> str | None:
@@ -94,6 +95,16 @@ class Door:
             )
         try:
             response = await work()
+        except problems.ServiceUnavailable as down:
+            await self._release()
+            earlier = self._earlier_attempt_case()
+            if down.service != "temporal" or earlier is None:
+                raise
+            # This attempt changed nothing, but an earlier one with the key may have reached
+            # the case: its outcome is unknown, not "nothing was changed".
+            return problems.pending_answer(
+                CommandPending(earlier, self.command_id, "retry; temporal unavailable")
+            )
         except BaseException as error:
             final = problems.final_answer(error)
             if final is None:
@@ -102,6 +113,12 @@ class Door:
             response = final
         await self._keep(response)
         return response
+
+    def _earlier_attempt_case(self) -> str | None:
+        """The case an earlier attempt with this key may have reached, if there was one."""
+        if not self.is_retry:
+            return None
+        return self.target_case or self.case_id
 
     async def _keep(self, response: Response) -> None:
         if self.keys is None or self.record is None:
@@ -136,15 +153,22 @@ def lease_for(services: Services) -> timedelta:
 
 
 async def enter(
-    services: Services, actor: Actor, key: str | None, target: str, body: Any, **extra: Any
+    services: Services,
+    actor: Actor,
+    key: str | None,
+    target: str,
+    body: Any,
+    case_id: str | None = None,
+    **extra: Any,
 ) -> Door:
-    """Claim `key` for this request (namespaced by the signed-in user)."""
+    """Claim `key` for this request (namespaced by the signed-in user); `case_id` is the case
+    a command goes to (an opening's case id is reserved later, with `reserve_case`)."""
     if key is None:
-        return Door(keys=None, record=None, command_id=new_command_id())
+        return Door(keys=None, record=None, command_id=new_command_id(), target_case=case_id)
     keys = services.keys
     # KeyReused answers 422, KeyInUse 409 (api.problems).
     async with availability.postgresql():
         record = await keys.claim(
             actor.user_id, key, fingerprint(target, body, **extra), target, lease_for(services)
         )
-    return Door(keys=keys, record=record, command_id=record.command_id)
+    return Door(keys=keys, record=record, command_id=record.command_id, target_case=case_id)

@@ -196,7 +196,13 @@ async def send_command(
     when = _effective(services, effective_at)
     raw = command.model_dump(mode="json")
     door = await idempotency.enter(
-        services, actor, idempotency_key, f"POST /cases/{case_id}/commands", raw, effective_at=when
+        services,
+        actor,
+        idempotency_key,
+        f"POST /cases/{case_id}/commands",
+        raw,
+        case_id=case_id,
+        effective_at=when,
     )
     return await door.run(lambda: _send(services, door, case_id, actor, raw, when))
 
