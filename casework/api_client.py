@@ -123,13 +123,20 @@ class ApiClient:
         key = key or str(uuid.uuid4())
         headers = {"Idempotency-Key": key}
         delays = iter(self._retry_delays)
+        unsure = False  # an earlier attempt may have reached the case
         while True:
             try:
                 response = self._send("POST", path, json=body, headers=headers)
             except ApiProblem as problem:
+                # After an ambiguous attempt, "nothing was changed" speaks only for the later
+                # attempt: keep retrying with the key until an answer says what happened.
+                retry = problem.ambiguous or (unsure and problem.status == 503)
+                unsure = unsure or problem.ambiguous
                 delay = next(delays, None)
-                if delay is None or not problem.ambiguous:
+                if not retry:
                     raise
+                if delay is None:
+                    raise _unknown(problem) if unsure else problem from None
                 self._sleep(delay)
                 continue
             if response.status_code != 202:
@@ -169,3 +176,12 @@ class ApiClient:
             f"已受理，尚未记录 / accepted, not yet recorded: {pending.get('case_id', '')} "
             f"(status: {self.base_url}{location})",
         )
+
+
+def _unknown(problem: ApiProblem) -> ApiProblem:
+    return ApiProblem(
+        problem.status,
+        "outcome_unknown",
+        "结果未知：请稍后用同一操作查询，勿重复提交 / outcome unknown: the command may have "
+        f"been taken; check the case before sending it again ({problem.code}: {problem.message})",
+    )
