@@ -20,7 +20,7 @@ from api.deps import Services
 from api.gateway import CaseGateway
 from casework.api_client import ApiClient
 from store.ledger import Ledger
-from store.tables import idempotency_keys
+from store.tables import events, idempotency_keys
 from tests.api.conftest import SECRET, serving, settings
 from tests.factories import OPERATOR, intake, report
 from workers.worker import build_worker
@@ -72,15 +72,26 @@ def _client(base_url: str) -> ApiClient:
     return ApiClient(base_url, token, timeout=30, retry_delays=(0.1,) * 5)
 
 
+async def openings_at(engine: AsyncEngine, location: str) -> list[str]:
+    """The cases whose opening report names `location` (a test marks its own with it)."""
+    query = select(events.c.stream_id).where(
+        events.c.type == "PersonReported", events.c.payload["location"].astext == location
+    )
+    async with engine.connect() as conn:
+        return list((await conn.execute(query)).scalars())
+
+
 async def test_a_lost_answer_is_retried_with_the_same_key_and_opens_one_case(
     gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine
 ) -> None:
     services = Services(settings(), engine, ledger, gateway)
+    place = f"世纪大道 {uuid.uuid4().hex[:8]}"  # marks this test's openings in the ledger
     async with serving(services) as url, proxy_to(url, lose=1) as (via, proxy):
-        result = await asyncio.to_thread(_client(via).post, "/cases", report())
+        result = await asyncio.to_thread(_client(via).post, "/cases", report(location=place))
         assert proxy.lost == 1
         case_id = result["case_id"]
         second = await asyncio.to_thread(_client(via).post, f"/cases/{case_id}/commands", intake())
+    assert await openings_at(engine, place) == [case_id]
     types = [e.type for e in await ledger.read_stream(case_id)]
     assert types.count("PersonReported") == 1 and types.count("IntakeRegistered") == 1
     assert types[:2] == ["PersonReported", "IntakeRegistered"]

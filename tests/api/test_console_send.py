@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
@@ -16,8 +15,8 @@ from api.auth import mint_token
 from api.deps import Services
 from api.gateway import CaseGateway
 from store.ledger import Ledger
-from store.tables import cases
 from tests.api.conftest import SECRET, serving, settings
+from tests.api.test_cli_retries import openings_at
 from tests.api.test_console import _chromium
 from tests.factories import OPERATOR, report
 from workers.worker import build_worker
@@ -26,19 +25,19 @@ pytestmark = pytest.mark.slow
 
 
 async def test_a_lost_answer_is_sent_again_with_the_same_key_and_opens_one_case(
-    dev_env: WorkflowEnvironment, own_engine: AsyncEngine
+    dev_env: WorkflowEnvironment, engine: AsyncEngine, ledger: Ledger
 ) -> None:
     from playwright.async_api import Route, async_playwright
 
     executable = _chromium()
-    ledger = Ledger(own_engine)  # a database of its own: every case in it is this test's
     queue = f"console-{uuid.uuid4().hex[:8]}"
-    services = Services(settings(), own_engine, ledger, CaseGateway(dev_env.client, queue))
+    services = Services(settings(), engine, ledger, CaseGateway(dev_env.client, queue))
+    place = f"世纪大道 {uuid.uuid4().hex[:8]}"  # marks this test's openings in the ledger
     keys: list[str] = []
 
     async def lose_first_answer(route: Route) -> None:
         keys.append(route.request.headers.get("idempotency-key", ""))
-        response = await route.fetch()  # the API does the work and answers ...
+        response = await route.fetch(timeout=120_000)  # the API does the work and answers ...
         if len(keys) == 1:
             await route.abort("connectionreset")  # ... and the browser never hears it
         else:
@@ -58,12 +57,10 @@ async def test_a_lost_answer_is_sent_again_with_the_same_key_and_opens_one_case(
         await page.evaluate("t => sessionStorage.setItem('casework.token', t)", token)
         await page.route("**/cases", lose_first_answer)
         result: dict[str, Any] = await page.evaluate(
-            "body => sendCommand('/cases', body)", report()
+            "body => sendCommand('/cases', body)", report(location=place)
         )
         await browser.close()
 
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0]
-    async with own_engine.connect() as conn:
-        opened = (await conn.execute(select(cases.c.case_id))).scalars().all()
-    assert opened == [result["case_id"]]
+    assert await openings_at(engine, place) == [result["case_id"]]
     assert [e.type for e in await ledger.read_stream(result["case_id"])] == ["PersonReported"]

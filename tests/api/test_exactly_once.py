@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import signal
 import socket
 import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -27,7 +29,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.deps import Services
 from api.gateway import CaseGateway
+from domain.calendar import SHANGHAI
 from store.ledger import Ledger
+from store.tables import case_numbers
 from tests.api.conftest import asgi_client, bearer, settings
 from tests.factories import OPERATOR, intake, report
 from tests.servers import binary
@@ -139,6 +143,18 @@ def keyed(key: str) -> dict[str, str]:
     return {**bearer(OPERATOR), "Idempotency-Key": key}
 
 
+async def _fresh_numbers(engine: AsyncEngine) -> None:
+    """Case numbers of this database from a random offset: its case ids (and so workflow ids)
+    never meet the workflows other tests' databases left in the shared Temporal server."""
+    year = datetime.now(SHANGHAI).year
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(case_numbers).values(
+                prefix="RSC", year=year, last_number=random.randrange(10**5, 10**6) * 1000
+            )
+        )
+
+
 async def _opened(api: httpx.AsyncClient) -> str:
     response = await api.post("/cases", json=report(), headers=keyed(str(uuid.uuid4())))
     assert response.status_code == 201, response.text
@@ -154,6 +170,7 @@ async def test_temporal_stopped_after_the_update_was_accepted(
     gateway = CaseGateway(client, queue, settle_timeout=timedelta(seconds=30))
     worker = await worker_process(temporal.address, own_engine, queue)
     key = str(uuid.uuid4())
+    await _fresh_numbers(own_engine)
     async with asgi_client(Services(settings(), own_engine, ledger, gateway)) as api:
         case_id = await _opened(api)
         path = f"/cases/{case_id}/commands"
@@ -187,6 +204,7 @@ async def test_both_workers_killed_after_the_update_was_accepted(
     gateway = CaseGateway(client, queue, settle_timeout=timedelta(seconds=3))
     workers = [await worker_process(address, own_engine, queue) for _ in range(2)]
     key = str(uuid.uuid4())
+    await _fresh_numbers(own_engine)
     async with asgi_client(Services(settings(), own_engine, ledger, gateway)) as api:
         case_id = await _opened(api)
         path = f"/cases/{case_id}/commands"
@@ -214,6 +232,7 @@ async def test_both_workers_killed_before_a_worker_accepted_the_update(
     gateway = CaseGateway(client, queue, settle_timeout=timedelta(seconds=3))
     workers = [await worker_process(address, own_engine, queue) for _ in range(2)]
     key = str(uuid.uuid4())
+    await _fresh_numbers(own_engine)
     async with asgi_client(Services(settings(), own_engine, ledger, gateway)) as api:
         case_id = await _opened(api)
         path = f"/cases/{case_id}/commands"
@@ -240,6 +259,7 @@ async def test_a_worker_killed_after_the_ledger_commit_before_the_activity_resul
     doomed = await worker_process(address, own_engine, queue, crash_after="IntakeRegistered")
     key = str(uuid.uuid4())
     try:
+        await _fresh_numbers(own_engine)
         async with asgi_client(Services(settings(), own_engine, ledger, gateway)) as api:
             case_id = await _opened(api)
             path = f"/cases/{case_id}/commands"
