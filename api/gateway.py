@@ -9,6 +9,9 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryReverseRequest
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -197,7 +200,7 @@ class CaseGateway:
         except RPCError as error:
             if error.status is RPCStatusCode.INVALID_ARGUMENT:
                 raise
-            raise self._unknown_or_unreached(case_id, command_id, error) from None
+            raise await self._unknown_or_unreached(case_id, command_id, error) from None
         except WorkflowAlreadyStartedError:
             with contextlib.suppress(WorkflowAlreadyStartedError):
                 await start.workflow_handle()  # the operation holds the same error: consume it
@@ -252,7 +255,7 @@ class CaseGateway:
                 await self._closed_or_missing(case_id, command_id)
             if error.status is RPCStatusCode.INVALID_ARGUMENT:
                 raise
-            raise self._unknown_or_unreached(case_id, command_id, error) from None
+            raise await self._unknown_or_unreached(case_id, command_id, error) from None
 
     async def record_refusal(
         self,
@@ -313,24 +316,53 @@ class CaseGateway:
         raise CommandPending(case_id, command_id, "not accepted yet")
 
     async def workflow_problem(self, case_id: str) -> str | None:
-        """Why the case's workflow cannot decide commands, or None when it looks healthy."""
+        """Why the case's workflow cannot decide commands, or None when it looks healthy.
+
+        Failing: the workflow failed or was terminated, or its workflow task is being retried
+        after a worker ran it and it failed (nondeterminism, a payload too large). A task that
+        timed out (a killed worker) is not a failure of the case.
+        """
         try:
-            description = await self._handle(case_id).describe(rpc_timeout=timedelta(seconds=2))
+            description = await self._handle(case_id).describe(rpc_timeout=_QUICK)
+            status = description.status
+            if status in _BROKEN_STATUSES:
+                return f"workflow {status.name.lower() if status else 'unknown'}"
+            task = description.raw_description.pending_workflow_task
+            if task.attempt < 2 or not await self._last_task_failed(case_id):
+                return None
         except (RPCError, RuntimeError):
             return None  # cannot tell; the caller answers pending
-        status = description.status
-        if status in _BROKEN_STATUSES:
-            return f"workflow {status.name.lower() if status else 'unknown'}"
-        task = description.raw_description.pending_workflow_task
-        if task.attempt >= FAILING_TASK_ATTEMPTS:
-            return f"workflow task failing (attempt {task.attempt})"
-        return None
+        return f"workflow task failing (attempt {task.attempt})"
 
-    def _unknown_or_unreached(self, case_id: str, command_id: str, error: RPCError) -> Exception:
+    async def _last_task_failed(self, case_id: str) -> bool:
+        """Whether the newest workflow-task outcome in the history is a failure (retries of a
+        failing task are not written to the history, so the first failure stays newest)."""
+        response = await self._client.workflow_service.get_workflow_execution_history_reverse(
+            GetWorkflowExecutionHistoryReverseRequest(
+                namespace=self._client.namespace,
+                execution=WorkflowExecution(workflow_id=case_id),
+                maximum_page_size=20,
+            ),
+            timeout=_QUICK,
+        )
+        for event in response.history.events:
+            if event.event_type in _TASK_OUTCOMES:
+                return event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+        return False
+
+    async def _unknown_or_unreached(
+        self, case_id: str, command_id: str, error: RPCError
+    ) -> Exception:
         """An RPC error while sending: "nothing changed" only when the call never reached
-        Temporal (no connection could be made); otherwise the outcome is unknown."""
+        Temporal (no connection could be made); otherwise the outcome is unknown. Temporal
+        refuses new updates (FAILED_PRECONDITION) to a workflow whose task keeps failing."""
         if _never_connected(error):
             return error  # availability.temporal() answers 503: nothing was changed
+        if error.status is RPCStatusCode.FAILED_PRECONDITION:
+            problem = await self.workflow_problem(case_id)
+            if problem is not None:
+                log.error("case workflow failing", extra={"case_id": case_id, "problem": problem})
+                return CaseWorkflowFailing(case_id, command_id, problem)
         return CommandPending(
             case_id, command_id, f"temporal: {error.status.name if error.status else '?'}"
         )
@@ -370,6 +402,12 @@ def lifecycle_of(case_id: str) -> Lifecycle[Any]:
         raise CaseNotFound(case_id) from None
 
 
+_QUICK = timedelta(seconds=2)
+_TASK_OUTCOMES = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+}
 _BROKEN_STATUSES = {
     WorkflowExecutionStatus.FAILED,
     WorkflowExecutionStatus.TERMINATED,
