@@ -1,11 +1,16 @@
-"""Sends commands to case workflows and translates Temporal's answers into named outcomes."""
+"""Sends commands to case workflows and translates Temporal's answers into named outcomes.
+
+Every command carries a command id, which is its Temporal update id: sending the same id again
+joins the first attempt (or gets its outcome) instead of deciding the command twice. An answer
+says "nothing was changed" only when the call never reached Temporal; when a command reached
+it and no answer came back, the outcome is `CommandPending` (not known yet).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import uuid
 from datetime import datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
@@ -15,7 +20,6 @@ from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryReverse
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
-    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateHandle,
@@ -23,9 +27,21 @@ from temporalio.client import (
     WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.outcomes import (
+    BROKEN_STATUSES,
+    CaseIdTaken,
+    CaseNotFound,
+    CaseWorkflowFailing,
+    CommandPending,
+    CommandRefused,
+    PaperFileStepRefused,
+    never_connected,
+    new_command_id,
+    refusal_of,
+)
 from domain.actors import Actor
 from domain.calendar import WorkingDayCalendar
 from domain.case import WHO_MAY_ACT_CODES
@@ -36,77 +52,42 @@ from domain.registry import kind_of_case
 from workflows import search_attributes
 from workflows.contracts import (
     COMMAND_UPDATE,
+    PAPER_FILE_UPDATE,
     RECORD_REFUSAL_UPDATE,
     STATE_QUERY,
     CaseInput,
     CaseView,
     CommandRequest,
     CommandResult,
+    PaperFileRequest,
     RefusalRecord,
 )
 from workflows.registry import WORKFLOW_NAMES
 
+__all__ = [
+    "CaseGateway",
+    "CaseIdTaken",
+    "CaseNotFound",
+    "CaseWorkflowFailing",
+    "CommandPending",
+    "CommandRefused",
+    "PaperFileStepRefused",
+    "lifecycle_of",
+    "new_command_id",
+    "refusal_of",
+]
+
 R = TypeVar("R")
 log = logging.getLogger("casework.gateway")
-# A workflow task that failed this many times in a row is a broken case, not a slow worker (a
-# killed worker costs one timed-out task).
-FAILING_TASK_ATTEMPTS = 3
-
-
-class CommandRefused(Exception):
-    """The case's rules refused the command; nothing was written."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-class CaseNotFound(Exception):
-    pass
-
-
-class CaseIdTaken(Exception):
-    """Temporal already has a workflow under this new case's id: take the next number."""
-
-
-class CommandPending(Exception):
-    """The command's outcome is not known yet: it reached Temporal, and no answer came back
-    within the settle time (no worker took it yet, the ledger is down, Temporal stopped
-    answering). It is never an invitation to resend something new: its status resource (or a
-    retry with the same command id) tells what became of it.
-    """
-
-    def __init__(self, case_id: str, command_id: str, reason: str) -> None:
-        super().__init__(f"{case_id}: command {command_id} pending ({reason})")
-        self.case_id = case_id
-        self.command_id = command_id
-        self.reason = reason
-
-    @property
-    def update_id(self) -> str:
-        return self.command_id
-
-
-class CaseWorkflowFailing(Exception):
-    """The case's workflow cannot take commands: its workflow task keeps failing (a
-    nondeterminism or payload error), or the workflow failed or was terminated. An operator
-    must act; a command that reached it may still be recorded once the case is repaired."""
-
-    def __init__(self, case_id: str, command_id: str, detail: str) -> None:
-        super().__init__(f"{case_id}: workflow failing ({detail})")
-        self.case_id = case_id
-        self.command_id = command_id
-        self.detail = detail
-
-
-def new_command_id() -> str:
-    """A command id for a request that brought no Idempotency-Key: every command has one."""
-    return f"cmd-{uuid.uuid4().hex}"
-
 
 # How long a caller waits for an accepted command to be recorded before hearing "pending".
 SETTLE_TIMEOUT = timedelta(seconds=15)
+_QUICK = timedelta(seconds=2)
+_TASK_OUTCOMES = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+}
 
 
 class CaseGateway:
@@ -123,6 +104,10 @@ class CaseGateway:
     @property
     def client(self) -> Client:
         return self._client
+
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
 
     @property
     def settle_timeout(self) -> timedelta:
@@ -167,45 +152,27 @@ class CaseGateway:
         """
         self.check_opening(lifecycle, actor, command, effective_at or now)
         command_id = command_id or new_command_id()
-        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
-            WORKFLOW_NAMES[lifecycle.kind],
-            CaseInput(case_id=case_id, kind=lifecycle.kind),
-            id=case_id,
-            task_queue=self._task_queue,
-            # A new case never joins a workflow that exists, or reuses a closed one's id: that
-            # would mean the case numbers and Temporal disagree (e.g. a restored database). A
-            # retry of the same opening joins the workflow its first attempt started.
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING
-            if join_existing
-            else WorkflowIDConflictPolicy.FAIL,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=search_attributes.initial(lifecycle.kind),
+        request = CommandRequest(
+            actor=actor, command=command, effective_at=effective_at, command_id=command_id
         )
-        try:
-            update = await self._client.start_update_with_start_workflow(
-                COMMAND_UPDATE,
-                CommandRequest(
-                    actor=actor, command=command, effective_at=effective_at, command_id=command_id
-                ),
-                id=command_id,
-                start_workflow_operation=start,
-                result_type=CommandResult,
-                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-                rpc_timeout=self._settle_timedelta,
-            )
-        except WorkflowUpdateFailedError as failed:
-            raise refusal_of(failed) from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            await self._not_accepted(case_id, command_id)
-        except RPCError as error:
-            if error.status is RPCStatusCode.INVALID_ARGUMENT:
-                raise
-            raise await self._unknown_or_unreached(case_id, command_id, error) from None
-        except WorkflowAlreadyStartedError:
-            with contextlib.suppress(WorkflowAlreadyStartedError):
-                await start.workflow_handle()  # the operation holds the same error: consume it
-            raise CaseIdTaken(case_id) from None
-        return await self._settled(case_id, update)
+        return await self._start_case(
+            lifecycle, case_id, COMMAND_UPDATE, request, command_id, join_existing
+        )
+
+    async def open_with_paper_file(
+        self,
+        lifecycle: Lifecycle[Any],
+        case_id: str,
+        request: PaperFileRequest,
+        join_existing: bool = False,
+    ) -> CommandResult:
+        """Start a case whose whole known history is a paper file, atomically."""
+        if request.command_id is None:
+            request = request.model_copy(update={"command_id": new_command_id()})
+        assert request.command_id is not None
+        return await self._start_case(
+            lifecycle, case_id, PAPER_FILE_UPDATE, request, request.command_id, join_existing
+        )
 
     async def send(
         self,
@@ -215,31 +182,15 @@ class CaseGateway:
         effective_at: datetime | None = None,
         command_id: str | None = None,
     ) -> CommandResult:
-        """Send a command to a running case; refusals come back as `CommandRefused`.
-
-        `command_id` is the Temporal update id: sending the same id again joins the first
-        attempt (or gets its outcome) instead of deciding the command twice.
-        """
+        """Send a command to a running case; refusals come back as `CommandRefused`."""
         lifecycle_of(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
         command_id = command_id or new_command_id()
         request = CommandRequest(
             actor=actor, command=command, effective_at=effective_at, command_id=command_id
         )
         try:
-            try:
-                update = await self._handle(case_id).start_update(
-                    COMMAND_UPDATE,
-                    request,
-                    id=command_id,
-                    result_type=CommandResult,
-                    wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-                    rpc_timeout=self._settle_timedelta,
-                )
-            except WorkflowUpdateRPCTimeoutOrCancelledError:
-                await self._not_accepted(case_id, command_id)
-            return await self._settled(case_id, update)
-        except WorkflowUpdateFailedError as failed:
-            refused = refusal_of(failed)
+            return await self._update_case(case_id, COMMAND_UPDATE, request, command_id)
+        except CommandRefused as refused:
             if refused.code in WHO_MAY_ACT_CODES:
                 await self.record_refusal(
                     case_id,
@@ -249,13 +200,14 @@ class CaseGateway:
                     refused.message,
                     record_id=f"{command_id}-refusal",
                 )
-            raise refused from None
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                await self._closed_or_missing(case_id, command_id)
-            if error.status is RPCStatusCode.INVALID_ARGUMENT:
-                raise
-            raise await self._unknown_or_unreached(case_id, command_id, error) from None
+            raise
+
+    async def send_paper_file(self, case_id: str, request: PaperFileRequest) -> CommandResult:
+        """Enter paper steps into a running case, decided as of each step's date."""
+        if request.command_id is None:
+            request = request.model_copy(update={"command_id": new_command_id()})
+        assert request.command_id is not None
+        return await self._update_case(case_id, PAPER_FILE_UPDATE, request, request.command_id)
 
     async def record_refusal(
         self,
@@ -286,6 +238,110 @@ class CaseGateway:
             )
             await self._settled(case_id, update)
 
+    async def view(self, case_id: str) -> CaseView:
+        """The workflow's own state of the case (works for closed cases too)."""
+        try:
+            view: CaseView = await self._handle(case_id).query(STATE_QUERY, result_type=CaseView)
+            return view
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise CaseNotFound(case_id) from None
+            raise
+
+    async def workflow_problem(self, case_id: str) -> str | None:
+        """Why the case's workflow cannot decide commands, or None when it looks healthy.
+
+        Failing: the workflow failed or was terminated, or its workflow task is being retried
+        after a worker ran it and it failed (nondeterminism, a payload too large). A task that
+        timed out (a killed worker) is not a failure of the case.
+        """
+        try:
+            description = await self._handle(case_id).describe(rpc_timeout=_QUICK)
+            status = description.status
+            if status in BROKEN_STATUSES:
+                return f"workflow {status.name.lower() if status else 'unknown'}"
+            task = description.raw_description.pending_workflow_task
+            if task.attempt < 2 or not await self._last_task_failed(case_id):
+                return None
+        except (RPCError, RuntimeError):
+            return None  # cannot tell; the caller answers pending
+        return f"workflow task failing (attempt {task.attempt})"
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def _start_case(
+        self,
+        lifecycle: Lifecycle[Any],
+        case_id: str,
+        update_name: str,
+        arg: Any,
+        command_id: str,
+        join_existing: bool,
+    ) -> CommandResult:
+        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+            WORKFLOW_NAMES[lifecycle.kind],
+            CaseInput(case_id=case_id, kind=lifecycle.kind),
+            id=case_id,
+            task_queue=self._task_queue,
+            # A new case never joins a workflow that exists, or reuses a closed one's id: that
+            # would mean the case numbers and Temporal disagree (e.g. a restored database). A
+            # retry of the same opening joins the workflow its first attempt started.
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING
+            if join_existing
+            else WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=search_attributes.initial(lifecycle.kind),
+        )
+        try:
+            update = await self._client.start_update_with_start_workflow(
+                update_name,
+                arg,
+                id=command_id,
+                start_workflow_operation=start,
+                result_type=CommandResult,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
+            )
+        except WorkflowUpdateFailedError as failed:
+            raise refusal_of(failed) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            await self._not_accepted(case_id, command_id)
+        except RPCError as error:
+            raise await self._rpc_outcome(case_id, command_id, error) from None
+        except WorkflowAlreadyStartedError:
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await start.workflow_handle()  # the operation holds the same error: consume it
+            raise CaseIdTaken(case_id) from None
+        try:
+            return await self._settled(case_id, update)
+        except WorkflowUpdateFailedError as failed:
+            raise refusal_of(failed) from None
+
+    async def _update_case(
+        self, case_id: str, update_name: str, arg: Any, command_id: str
+    ) -> CommandResult:
+        try:
+            update = await self._handle(case_id).start_update(
+                update_name,
+                arg,
+                id=command_id,
+                result_type=CommandResult,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
+            )
+        except WorkflowUpdateFailedError as failed:
+            raise refusal_of(failed) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            await self._not_accepted(case_id, command_id)
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                await self._closed_or_missing(case_id, command_id)
+            raise await self._rpc_outcome(case_id, command_id, error) from None
+        try:
+            return await self._settled(case_id, update)
+        except WorkflowUpdateFailedError as failed:
+            raise refusal_of(failed) from None
+
     async def _settled(self, case_id: str, update: WorkflowUpdateHandle[R]) -> R:
         """The accepted update's result; its outcome is unknown (pending) if none comes."""
         waiting = asyncio.ensure_future(update.result())
@@ -302,6 +358,8 @@ class CaseGateway:
             # Accepted, then Temporal stopped answering: the case records it regardless.
             raise CommandPending(case_id, update.id, f"accepted; {type(error).__name__}") from None
 
+    # --- naming what happened ------------------------------------------------------------
+
     async def _not_accepted(self, case_id: str, command_id: str) -> NoReturn:
         """No worker accepted the update in time. Temporal still holds it (admitted) and hands
         it to the next worker that polls, so its outcome is unknown: pending, never "nothing
@@ -315,24 +373,33 @@ class CaseGateway:
             raise CaseWorkflowFailing(case_id, command_id, problem)
         raise CommandPending(case_id, command_id, "not accepted yet")
 
-    async def workflow_problem(self, case_id: str) -> str | None:
-        """Why the case's workflow cannot decide commands, or None when it looks healthy.
+    async def _rpc_outcome(self, case_id: str, command_id: str, error: RPCError) -> Exception:
+        """An RPC error while sending: "nothing changed" only when the call never reached
+        Temporal (no connection could be made); otherwise the outcome is unknown. Temporal
+        refuses new updates (FAILED_PRECONDITION) to a workflow whose task keeps failing."""
+        if never_connected(error) or error.status is RPCStatusCode.INVALID_ARGUMENT:
+            return error  # 503 "nothing was changed" / 413 (api.availability, api.problems)
+        if error.status is RPCStatusCode.FAILED_PRECONDITION:
+            problem = await self.workflow_problem(case_id)
+            if problem is not None:
+                log.error("case workflow failing", extra={"case_id": case_id, "problem": problem})
+                return CaseWorkflowFailing(case_id, command_id, problem)
+        return CommandPending(
+            case_id, command_id, f"temporal: {error.status.name if error.status else '?'}"
+        )
 
-        Failing: the workflow failed or was terminated, or its workflow task is being retried
-        after a worker ran it and it failed (nondeterminism, a payload too large). A task that
-        timed out (a killed worker) is not a failure of the case.
-        """
+    async def _closed_or_missing(self, case_id: str, command_id: str) -> NoReturn:
         try:
-            description = await self._handle(case_id).describe(rpc_timeout=_QUICK)
-            status = description.status
-            if status in _BROKEN_STATUSES:
-                return f"workflow {status.name.lower() if status else 'unknown'}"
-            task = description.raw_description.pending_workflow_task
-            if task.attempt < 2 or not await self._last_task_failed(case_id):
-                return None
-        except (RPCError, RuntimeError):
-            return None  # cannot tell; the caller answers pending
-        return f"workflow task failing (attempt {task.attempt})"
+            description = await self._handle(case_id).describe()
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise CaseNotFound(case_id) from None
+            raise
+        if description.status in BROKEN_STATUSES:
+            detail = f"workflow {description.status.name.lower() if description.status else '?'}"
+            log.error("case workflow stopped", extra={"case_id": case_id, "problem": detail})
+            raise CaseWorkflowFailing(case_id, command_id, detail)
+        raise CommandRefused("case_closed", f"{case_id} is closed; it takes no more commands")
 
     async def _last_task_failed(self, case_id: str) -> bool:
         """Whether the newest workflow-task outcome in the history is a failure (retries of a
@@ -350,46 +417,6 @@ class CaseGateway:
                 return event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
         return False
 
-    async def _unknown_or_unreached(
-        self, case_id: str, command_id: str, error: RPCError
-    ) -> Exception:
-        """An RPC error while sending: "nothing changed" only when the call never reached
-        Temporal (no connection could be made); otherwise the outcome is unknown. Temporal
-        refuses new updates (FAILED_PRECONDITION) to a workflow whose task keeps failing."""
-        if _never_connected(error):
-            return error  # availability.temporal() answers 503: nothing was changed
-        if error.status is RPCStatusCode.FAILED_PRECONDITION:
-            problem = await self.workflow_problem(case_id)
-            if problem is not None:
-                log.error("case workflow failing", extra={"case_id": case_id, "problem": problem})
-                return CaseWorkflowFailing(case_id, command_id, problem)
-        return CommandPending(
-            case_id, command_id, f"temporal: {error.status.name if error.status else '?'}"
-        )
-
-    async def _closed_or_missing(self, case_id: str, command_id: str) -> NoReturn:
-        try:
-            description = await self._handle(case_id).describe()
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                raise CaseNotFound(case_id) from None
-            raise
-        if description.status in _BROKEN_STATUSES:
-            detail = f"workflow {description.status.name.lower() if description.status else '?'}"
-            log.error("case workflow stopped", extra={"case_id": case_id, "problem": detail})
-            raise CaseWorkflowFailing(case_id, command_id, detail)
-        raise CommandRefused("case_closed", f"{case_id} is closed; it takes no more commands")
-
-    async def view(self, case_id: str) -> CaseView:
-        """The workflow's own state of the case (works for closed cases too)."""
-        try:
-            view: CaseView = await self._handle(case_id).query(STATE_QUERY, result_type=CaseView)
-            return view
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                raise CaseNotFound(case_id) from None
-            raise
-
     def _handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(case_id)
 
@@ -400,33 +427,3 @@ def lifecycle_of(case_id: str) -> Lifecycle[Any]:
         return kind_of_case(case_id)
     except DomainError:
         raise CaseNotFound(case_id) from None
-
-
-_QUICK = timedelta(seconds=2)
-_TASK_OUTCOMES = {
-    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-}
-_BROKEN_STATUSES = {
-    WorkflowExecutionStatus.FAILED,
-    WorkflowExecutionStatus.TERMINATED,
-    WorkflowExecutionStatus.TIMED_OUT,
-}
-# Messages of the Rust core's transport when no connection to Temporal could be made at all.
-_NO_CONNECTION = ("tcp connect error", "connection refused", "failed client connect", "dns error")
-
-
-def _never_connected(error: RPCError) -> bool:
-    if error.status is RPCStatusCode.RESOURCE_EXHAUSTED:
-        return True  # rate-limited: refused before anything was admitted
-    if error.status is not RPCStatusCode.UNAVAILABLE:
-        return False
-    return any(sign in error.message.lower() for sign in _NO_CONNECTION)
-
-
-def refusal_of(failed: WorkflowUpdateFailedError) -> CommandRefused:
-    cause = failed.cause
-    if isinstance(cause, ApplicationError):
-        return CommandRefused(cause.type or "refused", cause.message)
-    return CommandRefused("refused", str(cause))

@@ -12,13 +12,27 @@ from sqlalchemy.exc import DBAPIError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import InvalidToken
-from api.gateway import CaseNotFound, CaseWorkflowFailing, CommandPending, CommandRefused
+from api.outcomes import (
+    CaseNotFound,
+    CaseWorkflowFailing,
+    CommandPending,
+    CommandRefused,
+    PaperFileStepRefused,
+)
 from domain.errors import DomainError
 from store.data_errors import is_unavailable
 from store.idempotency import KeyInUse, KeyReused
 
 # Refusals that are about who acts, not what the case allows.
 FORBIDDEN_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"})
+# Refusals of what was sent, not of what the case allows: an impossible date, a malformed step.
+INVALID_INPUT_CODES = frozenset({"bad_effective_time", "malformed_command", "empty_paper_file"})
+
+
+def refusal_status(code: str) -> int:
+    if code in FORBIDDEN_CODES:
+        return 403
+    return 422 if code in INVALID_INPUT_CODES else 409
 
 
 class Problem(BaseModel):
@@ -59,7 +73,7 @@ def pending_answer(pending: CommandPending) -> JSONResponse:
 
 
 def refusal_answer(code: str, message: str) -> JSONResponse:
-    return _answer(403 if code in FORBIDDEN_CODES else 409, code, message)
+    return _answer(refusal_status(code), code, message)
 
 
 def validation_answer(exc: ValidationError) -> JSONResponse:
@@ -69,6 +83,8 @@ def validation_answer(exc: ValidationError) -> JSONResponse:
 
 def final_answer(error: BaseException) -> JSONResponse | None:
     """The answer for an error that is the request's final word (kept for key retries)."""
+    if isinstance(error, PaperFileStepRefused):
+        return _answer(refusal_status(error.code), error.code, error.message, {"step": error.step})
     if isinstance(error, CommandRefused | DomainError):
         return refusal_answer(error.code, error.message)
     if isinstance(error, ValidationError):
@@ -113,6 +129,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CommandRefused)
     async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
         return refusal_answer(exc.code, exc.message)
+
+    @app.exception_handler(PaperFileStepRefused)
+    async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
+        # The file is refused whole; `step` is the 0-based index of the step that was refused.
+        return _answer(refusal_status(exc.code), exc.code, exc.message, {"step": exc.step})
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:

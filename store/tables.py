@@ -15,7 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -35,12 +35,14 @@ events = Table(
     Column("actor_role", Text, nullable=False),
     Column("actor_unit", Text, nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    # Set by the writer before hashing (the hash covers it); no default since migration 0100_anchor.
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("workflow_id", Text),
     Column("run_id", Text),
     Column("trace_id", Text),
     Column("prev_hash", LargeBinary, nullable=False),
     Column("hash", LargeBinary, nullable=False),
+    Column("hash_version", SmallInteger, nullable=False),  # store/hashing.py; 1 before 0100_anchor
     # Also `txid xid8 DEFAULT pg_current_xact_id()` (see migration 0001): readers that follow
     # `position` stop below the oldest transaction still in progress, so an event that commits
     # late is never skipped. SQLAlchemy has no xid8 type; queries compare it in SQL only.
@@ -87,6 +89,6 @@ idempotency_keys = Table(
     Column("status_code", SmallInteger),
     Column("answer", JSONB),
     Column("lease_until", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )

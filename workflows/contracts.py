@@ -88,6 +88,8 @@ class PaperFileRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    entered_by: Actor = Field(description="Who types the file in (recorded beside the steps)")
+    reference: str | None = Field(default=None, max_length=100, description="档案号")
     steps: list[PaperFileStep] = Field(min_length=1, max_length=500)
     command_id: str | None = Field(default=None, max_length=300)
     holiday_notices: list[HolidayNotice] | None = Field(default=None, max_length=50)

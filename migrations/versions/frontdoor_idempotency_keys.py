@@ -1,14 +1,14 @@
 """Idempotency keys: one row per (principal, key), with the first request's final answer.
 
 Revision ID: 0100_frontdoor
-Revises: 0003
+Revises: 0100_anchor
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0100_frontdoor"
-down_revision = "0003"
+down_revision = "0100_anchor"
 branch_labels = None
 depends_on = None
 
