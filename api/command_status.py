@@ -17,14 +17,12 @@ from api import availability
 from api.deps import Services
 from api.gateway import lifecycle_of, refusal_of
 from api.problems import refusal_answer
-from store.command_events import recorded_with_ids
+from store.command_events import recorded_by
 from store.idempotency import KeyRecord
 from store.replay import state_as_of
 from workflows.contracts import CommandResult, event_id_for
 
 OPEN_TARGET = "POST /cases"
-# Look this far for the ids a command's events derive from its id (a command records a few).
-MAX_EVENTS_PER_COMMAND = 64
 TEMPORAL_POLL = timedelta(seconds=2)
 
 
@@ -48,8 +46,9 @@ async def command_status(services: Services, case_id: str, command_id: str) -> C
         record = await services.keys.by_command(command_id)
         if record is not None and record.answered and record.answer is not None:
             return _from_answer(case_id, command_id, record.status_code or 0, record.answer)
-        ids = [event_id_for(case_id, command_id, i) for i in range(MAX_EVENTS_PER_COMMAND)]
-        recorded = await recorded_with_ids(services.engine, case_id, ids)
+        recorded = await recorded_by(
+            services.engine, case_id, lambda i: event_id_for(case_id, command_id, i)
+        )
         if recorded is not None:
             state, _ = await state_as_of(
                 services.ledger, lifecycle, case_id, version=recorded.version
