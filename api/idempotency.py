@@ -98,12 +98,12 @@ class Door:
         except problems.ServiceUnavailable as down:
             await self._release()
             earlier = self._earlier_attempt_case()
-            if down.service != "temporal" or earlier is None:
+            if earlier is None:
                 raise
             # This attempt changed nothing, but an earlier one with the key may have reached
             # the case: its outcome is unknown, not "nothing was changed".
             return problems.pending_answer(
-                CommandPending(earlier, self.command_id, "retry; temporal unavailable")
+                CommandPending(earlier, self.command_id, f"retry; {down.service} unavailable")
             )
         except BaseException as error:
             final = problems.final_answer(error)
