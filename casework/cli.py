@@ -17,7 +17,7 @@ from casework import cli_audit, cli_cases, cli_relief, cli_rescue, cli_socialorg
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.embedded import PortTaken
-from casework.settings import get_settings
+from casework.settings import Settings, get_settings
 from domain.actors import Actor, Role
 
 app = typer.Typer(
@@ -39,6 +39,18 @@ def _logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _require_payload_keys(settings: Settings, command: str) -> None:
+    """Refuse to start without a usable payload key ring: one clear line, no traceback."""
+    from workers.codec import PayloadKeyError
+    from workers.keyring import MissingPayloadKeys, payload_key_ring
+
+    try:
+        payload_key_ring(settings)
+    except (MissingPayloadKeys, PayloadKeyError) as problem:
+        print(f"casework {command}: {problem}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def dev(
     data_dir: Annotated[
@@ -55,6 +67,7 @@ def dev(
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    _require_payload_keys(settings, "dev")
     try:
         asyncio.run(
             run_dev(settings, DevPorts(api=port, temporal=temporal_port, temporal_ui=ui_port))
@@ -70,6 +83,7 @@ def worker() -> None:
     from casework.stack import run_worker
 
     _logging()
+    _require_payload_keys(get_settings(), "worker")
     asyncio.run(run_worker(get_settings()))
 
 
@@ -84,6 +98,7 @@ def api(
     from api.app import create_app
 
     _logging()
+    _require_payload_keys(get_settings(), "api")
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 
+from workers.codec import PayloadKeyRing, data_converter, new_key
 from workflows.search_attributes import ALL_KEYS
+
+KEYS_VARIABLE = "CASEWORK_PAYLOAD_KEYS"
 
 
 def binary(name: str) -> str:
@@ -33,3 +39,19 @@ async def register_search_attributes(client: Client) -> None:
             },
         )
     )
+
+
+@lru_cache(maxsize=1)
+def session_key_ring() -> PayloadKeyRing:
+    """The test session's payload key ring, made once; processes the tests start (workers, the
+    CLI) inherit it through CASEWORK_PAYLOAD_KEYS, as a deployment's processes share theirs."""
+    text = os.environ.get(KEYS_VARIABLE)
+    if not text:
+        text = PayloadKeyRing((("test-1", new_key()),)).format()
+        os.environ[KEYS_VARIABLE] = text
+    return PayloadKeyRing.parse(text)
+
+
+def converter() -> DataConverter:
+    """The data converter every process of casework uses, with the session's key ring."""
+    return data_converter(session_key_ring())

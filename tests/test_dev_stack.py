@@ -31,7 +31,10 @@ class Stack:
         self.root = root
         self.api_port, self.temporal_port, self.ui_port = _free_port(), _free_port(), _free_port()
         self.env = {
-            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")
+            k: v
+            for k, v in os.environ.items()
+            # As a newcomer runs it: no servers, and no payload keys (dev makes its own).
+            if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS", "CASEWORK_PAYLOAD_KEYS")
         } | {
             "CASEWORK_CONFIG_DIR": str(root / "config"),
             "CASEWORK_API_URL": f"http://127.0.0.1:{self.api_port}",

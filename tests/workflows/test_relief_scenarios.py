@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.verification import FakeVerificationCentre, Outage
@@ -24,7 +23,7 @@ from tests.factories import (
     RELIEF_REVIEWER,
     relief_application,
 )
-from tests.servers import binary, register_search_attributes
+from tests.servers import binary, converter, register_search_attributes
 from tests.workflows.relief_harness import ReliefHarness, relief_harness
 
 INVESTIGATION = {
@@ -40,7 +39,7 @@ async def own_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     test's case left with a timer and no worker holds time still, and every sleep times out."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
     )
     await register_search_attributes(env.client)
     yield env
