@@ -43,7 +43,12 @@ function summary(event) {
   }
 }
 
+// District roles may read Temporal's sealed payloads in its Web UI: the codec cookie lets the
+// UI's browser calls to /codec/decode sign in as this user (docs/payload-encryption.md).
+const CODEC_ROLES = new Set(["supervisor", "auditor", "admin"]);
+
 function signOut() {
+  fetch("/codec/session", { method: "DELETE" });
   sessionStorage.removeItem("casework.token");
   sessionStorage.removeItem("casework.user");
   location.hash = "#/login";
@@ -68,6 +73,9 @@ function renderLogin(message) {
     const body = await response.json();
     if (!response.ok) { renderLogin(body.message || "登录失败"); return; }
     sessionStorage.setItem("casework.token", body.access_token);
+    if (CODEC_ROLES.has(body.role)) {
+      await fetch("/codec/session", { method: "POST", headers: { Authorization: `Bearer ${body.access_token}` } });
+    }
     sessionStorage.setItem("casework.user", `${body.user_id}（${ROLE[body.role] || body.role}${body.unit ? "，" + body.unit : ""}）`);
     location.hash = "#/board";
   });
