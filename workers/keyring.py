@@ -21,8 +21,9 @@ class MissingPayloadKeys(RuntimeError):
 
 def payload_key_ring(settings: Settings) -> PayloadKeyRing:
     """The ring every Temporal client and worker of this deployment seals and opens with."""
-    if settings.payload_keys is not None:
-        return PayloadKeyRing.parse(settings.payload_keys.get_secret_value())
+    given = settings.payload_keys.get_secret_value() if settings.payload_keys else ""
+    if given.strip():  # blank counts as unset (compose passes `${CASEWORK_PAYLOAD_KEYS:-}`)
+        return PayloadKeyRing.parse(given)
     if settings.payload_keys_file is not None:
         try:
             text = settings.payload_keys_file.read_text(encoding="utf-8")

@@ -151,6 +151,9 @@ def test_outside_development_a_missing_key_ring_stops_start_up(tmp_path: Path) -
     with pytest.raises(MissingPayloadKeys, match="CASEWORK_PAYLOAD_KEYS"):
         payload_key_ring(settings)
     assert not (tmp_path / DEV_KEY_FILE).exists()
+    blank = _settings(CASEWORK_ENV="production", CASEWORK_PAYLOAD_KEYS=" ")  # compose's default
+    with pytest.raises(MissingPayloadKeys, match="CASEWORK_PAYLOAD_KEYS"):
+        payload_key_ring(blank)
 
 
 def test_the_key_ring_comes_from_the_variable_or_a_file(tmp_path: Path) -> None:
