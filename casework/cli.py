@@ -177,6 +177,21 @@ def token(
     print(issued)
 
 
+@app.command("payload-key")
+def payload_key(
+    key_id: Annotated[str, typer.Argument(help="The new key's id, e.g. k2027-06")],
+) -> None:
+    """A new Temporal payload key as a CASEWORK_PAYLOAD_KEYS entry (docs/payload-encryption.md)."""
+    from workers.codec import PayloadKeyError, PayloadKeyRing, new_key
+
+    try:
+        entry = PayloadKeyRing(((key_id, new_key()),)).format()
+    except PayloadKeyError as problem:
+        render.errors.print(f"casework payload-key: {escape(str(problem))}")
+        raise typer.Exit(2) from None
+    print(entry)
+
+
 @app.command()
 def login(
     user: Annotated[str, typer.Option(help="User id")],

@@ -140,6 +140,7 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
     ]
     if own_temporal:
         lines.append(f"  Temporal UI    http://127.0.0.1:{ports.temporal_ui}")
+        lines.append(f"  codec server   {api}/codec   (docs/payload-encryption.md)")
     lines.append(
         "  PostgreSQL     "
         + (

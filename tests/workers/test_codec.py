@@ -180,3 +180,16 @@ def test_development_makes_one_private_key_and_keeps_it(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert payload_key_ring(settings) == first  # a second start reads the same key
     assert [p.name for p in path.parent.iterdir()] == [DEV_KEY_FILE]  # no draft left behind
+
+
+def test_the_cli_makes_a_new_key_entry_for_the_ring() -> None:
+    from typer.testing import CliRunner
+
+    from casework.cli import app
+
+    made = CliRunner().invoke(app, ["payload-key", "k2027-06"])
+    assert made.exit_code == 0, made.output
+    new = PayloadKeyRing.parse(made.output)
+    assert new.ids == ("k2027-06",)
+    refused = CliRunner().invoke(app, ["payload-key", "no spaces"])
+    assert refused.exit_code == 2
