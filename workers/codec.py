@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import (
@@ -154,11 +155,11 @@ class EncryptionCodec(PayloadCodec):
         data = payload.data
         try:
             plain = cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], key_id.encode())
-        except InvalidTag:
+            return Payload.FromString(plain)
+        except (InvalidTag, ValueError, DecodeError):  # ValueError: too short to hold a nonce
             raise PayloadKeyError(
                 f"a payload sealed with key {key_id!r} does not open: altered, or a different key"
             ) from None
-        return Payload.FromString(plain)
 
 
 def data_converter(ring: PayloadKeyRing) -> DataConverter:

@@ -83,6 +83,9 @@ async def test_an_altered_or_relabelled_payload_does_not_open() -> None:
     relabelled = Payload(metadata={**sealed.metadata, KEY_ID: b"k2"}, data=sealed.data)
     with pytest.raises(PayloadKeyError, match="does not open"):
         await codec.decode([relabelled])
+    for truncated in (b"", sealed.data[:5], sealed.data[:20]):
+        with pytest.raises(PayloadKeyError, match="does not open"):
+            await codec.decode([Payload(metadata=dict(sealed.metadata), data=truncated)])
 
 
 async def test_payloads_written_before_encryption_pass_through() -> None:
