@@ -7,8 +7,10 @@ import base64
 import contextlib
 import os
 from pathlib import Path
+from typing import Protocol
 
-from casework.settings import Settings
+from pydantic import SecretStr
+
 from workers.codec import PayloadKeyError, PayloadKeyRing, new_key
 
 DEV_KEY_FILE = "payload-keys"
@@ -19,7 +21,20 @@ class MissingPayloadKeys(RuntimeError):
     """Outside development, no process starts without a key ring."""
 
 
-def payload_key_ring(settings: Settings) -> PayloadKeyRing:
+class KeySettings(Protocol):
+    """What of the settings the ring comes from (the settings live above the workers)."""
+
+    @property
+    def payload_keys(self) -> SecretStr | None: ...
+    @property
+    def payload_keys_file(self) -> Path | None: ...
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def development(self) -> bool: ...
+
+
+def payload_key_ring(settings: KeySettings) -> PayloadKeyRing:
     """The ring every Temporal client and worker of this deployment seals and opens with."""
     given = settings.payload_keys.get_secret_value() if settings.payload_keys else ""
     if given.strip():  # blank counts as unset (compose passes `${CASEWORK_PAYLOAD_KEYS:-}`)
