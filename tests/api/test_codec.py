@@ -17,7 +17,9 @@ from google.protobuf import json_format
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from api.deps import Services
 from api.gateway import CaseGateway
@@ -25,9 +27,10 @@ from domain.actors import Actor, Role
 from store.ledger import Ledger
 from tests.api.conftest import asgi_client, bearer, serving, settings
 from tests.factories import AUDITOR, CASEWORKER, OPERATOR, SUPERVISOR, intake, report
-from tests.servers import binary, session_key_ring
+from tests.servers import binary, converter, session_key_ring
 from workers.client import connect
 from workers.codec import KEY_ID, PayloadKeyRing, new_key
+from workflows.registry import WORKFLOWS
 from workflows.search_attributes import ALL_KEYS
 
 NAME = "张秀英"
@@ -310,3 +313,15 @@ async def test_the_ui_reaches_the_codec_with_its_cookie_across_origins(
         "/codec/decode", content=_body([]), headers={"content-type": "application/json"}
     )
     assert gone.status_code == 401
+
+
+async def test_a_sealed_history_replays_with_the_key_ring_and_not_without(
+    api: httpx.AsyncClient, dev_env: WorkflowEnvironment
+) -> None:
+    case_id = await _open_with_personal_data(api)
+    history = await dev_env.client.get_workflow_handle(case_id).fetch_history()
+    workflows = list(WORKFLOWS.values())
+    await Replayer(workflows=workflows, data_converter=converter()).replay_workflow(history)
+    keyless = Replayer(workflows=workflows, data_converter=pydantic_data_converter)
+    with pytest.raises(RuntimeError, match="Failed decoding arguments"):
+        await keyless.replay_workflow(history)
