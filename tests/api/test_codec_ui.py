@@ -90,25 +90,22 @@ DECODED_FIELD = "history_limit"
 
 
 async def _workflow_page(context: Any, stack: UiStack) -> tuple[Any, list[int]]:
-    """Open the case in the UI, its codec endpoint set in the browser with credentials on
-    (the one-time setting docs/payload-encryption.md describes: the dev server passes only the
-    endpoint); the statuses of its decodes."""
+    """Open the case in the UI after the one-time codec setting docs/payload-encryption.md
+    describes (the dev server passes only the endpoint, not "include cross-origin
+    credentials"); the statuses of the UI's calls to /codec/decode."""
     page = await context.new_page()
-    await page.goto(stack.ui)
-    await page.evaluate(
-        """(endpoint) => {
-            localStorage.setItem("endpoint", JSON.stringify(endpoint));
-            localStorage.setItem("includeCredentials", "true");
-            localStorage.setItem("overrideRemoteCodecConfiguration", "true");
-        }""",
-        f"{stack.api}/codec",
-    )
-    statuses: list[int] = []
+    await page.goto(f"{stack.ui}/namespaces/default/workflows")
+    await page.get_by_test_id("data-encoder-status-configured").click()
+    await page.get_by_test_id("use-local-endpoint-input").check()
+    await page.get_by_label("Codec Server browser endpoint").fill(f"{stack.api}/codec")
+    await page.get_by_text("Include cross-origin credentials").click()
+    await page.get_by_test_id("confirm-modal-button").filter(has_text="Apply").click()
 
     def is_decode(response: Any) -> bool:  # the UI adds a query (preserveStorageRefs=true)
         path: str = urlsplit(response.url).path
         return path.endswith("/codec/decode") and response.request.method == "POST"
 
+    statuses: list[int] = []
     page.on("response", lambda r: statuses.append(r.status) if is_decode(r) else None)
     async with page.expect_response(is_decode):
         await page.goto(f"{stack.ui}/namespaces/default/workflows/{stack.case_id}")
