@@ -8,12 +8,14 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from google.protobuf import json_format
 from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.history.v1 import History
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.converter import DataConverter
 
-from workers.codec import PayloadKeyRing, data_converter, new_key
+from workers.codec import EncryptionCodec, PayloadKeyRing, data_converter, new_key
 from workflows.search_attributes import ALL_KEYS
 
 KEYS_VARIABLE = "CASEWORK_PAYLOAD_KEYS"
@@ -55,3 +57,11 @@ def session_key_ring() -> PayloadKeyRing:
 def converter() -> DataConverter:
     """The data converter every process of casework uses, with the session's key ring."""
     return data_converter(session_key_ring())
+
+
+def plain_history_json(history: WorkflowHistory) -> str:
+    """A recorded history to save beside the tests, its payloads opened: sealed with the
+    session's throwaway key it could never be replayed by a later session."""
+    opened = History(events=history.events)
+    EncryptionCodec(session_key_ring()).open_message(opened)
+    return json_format.MessageToJson(opened)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from google.protobuf.message import DecodeError
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import DecodeError, Message
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import (
@@ -160,6 +161,26 @@ class EncryptionCodec(PayloadCodec):
             raise PayloadKeyError(
                 f"a payload sealed with key {key_id!r} does not open: altered, or a different key"
             ) from None
+
+    def open_message(self, message: Message) -> None:
+        """Open, in place, every sealed payload anywhere inside a protobuf message (a saved
+        history, say): for tools that read Temporal's records without a data converter."""
+        for field, value in message.ListFields():
+            kind = field.message_type
+            if field.type != FieldDescriptor.TYPE_MESSAGE or kind is None:
+                continue
+            if kind.GetOptions().map_entry:
+                entry_value = kind.fields_by_name["value"]
+                nested = list(value.values()) if entry_value.message_type is not None else []
+            elif isinstance(value, Message):
+                nested = [value]
+            else:  # a repeated field
+                nested = list(value)
+            for item in nested:
+                if isinstance(item, Payload):
+                    item.CopyFrom(self.open(item))
+                else:
+                    self.open_message(item)
 
 
 def data_converter(ring: PayloadKeyRing) -> DataConverter:

@@ -16,7 +16,7 @@ import pytest
 from google.protobuf import json_format
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.common.v1 import Payload, Payloads
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
@@ -27,7 +27,7 @@ from domain.actors import Actor, Role
 from store.ledger import Ledger
 from tests.api.conftest import asgi_client, bearer, serving, settings
 from tests.factories import AUDITOR, CASEWORKER, OPERATOR, SUPERVISOR, intake, report
-from tests.servers import binary, converter, session_key_ring
+from tests.servers import binary, converter, plain_history_json, session_key_ring
 from workers.client import connect
 from workers.codec import KEY_ID, PayloadKeyRing, new_key
 from workflows.registry import WORKFLOWS
@@ -325,3 +325,19 @@ async def test_a_sealed_history_replays_with_the_key_ring_and_not_without(
     keyless = Replayer(workflows=workflows, data_converter=pydantic_data_converter)
     with pytest.raises(RuntimeError, match="Failed decoding arguments"):
         await keyless.replay_workflow(history)
+
+
+async def test_an_opened_history_is_plain_and_replays_without_keys(
+    api: httpx.AsyncClient, dev_env: WorkflowEnvironment
+) -> None:
+    """How a history is saved beside the tests (tests/servers.plain_history_json)."""
+    case_id = await _open_with_personal_data(api)
+    history = await dev_env.client.get_workflow_handle(case_id).fetch_history()
+    assert personal_data_in(history.to_json_dict()) == set()
+    plain = WorkflowHistory.from_json(case_id, plain_history_json(history))
+    assert personal_data_in(plain.to_json_dict()) == set(PERSONAL)
+    sealed_marker = base64.b64encode(b"binary/encrypted").decode()  # as protobuf JSON has it
+    assert sealed_marker in history.to_json()
+    assert sealed_marker not in plain_history_json(history)
+    keyless = Replayer(workflows=list(WORKFLOWS.values()), data_converter=pydantic_data_converter)
+    await keyless.replay_workflow(plain)

@@ -23,7 +23,7 @@ from tests.factories import (
     RELIEF_REVIEWER,
     relief_application,
 )
-from tests.servers import binary, converter, register_search_attributes
+from tests.servers import binary, converter, plain_history_json, register_search_attributes
 from tests.workflows.relief_harness import ReliefHarness, relief_harness
 
 INVESTIGATION = {
@@ -369,4 +369,4 @@ async def test_record_relief_history(relief: ReliefHarness) -> None:
     await relief.send(case_id, {"type": "ApproveAssistance"}, RELIEF_APPROVER)
     history = await relief.client.get_workflow_handle(case_id).fetch_history()
     path = Path(__file__).parent / "histories" / "relief_outage_objection_approval.json"
-    path.write_text(history.to_json(), encoding="utf-8")
+    path.write_text(plain_history_json(history), encoding="utf-8")

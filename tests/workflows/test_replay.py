@@ -26,7 +26,7 @@ from tests.factories import (
     report,
     rescue_case_id,
 )
-from tests.servers import converter
+from tests.servers import converter, plain_history_json
 from workflows.registry import WORKFLOWS
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -61,5 +61,5 @@ async def test_record_rescue_histories(
     await skipping_env.sleep(timedelta(days=15))
     history = await gateway.client.get_workflow_handle(case_id).fetch_history()
     (HISTORIES / "rescue_escalation_and_extension.json").write_text(
-        history.to_json(), encoding="utf-8"
+        plain_history_json(history), encoding="utf-8"
     )
