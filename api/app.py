@@ -13,7 +13,19 @@ from api import problems
 from api.codec_cors import CodecCors
 from api.deps import Services
 from api.gateway import CaseGateway
-from api.routers import audit, auth, cases, codec, console, health, relief, socialorg, users
+from api.routers import (
+    anchors,
+    audit,
+    auth,
+    cases,
+    codec,
+    console,
+    health,
+    paper_files,
+    relief,
+    socialorg,
+    users,
+)
 from casework.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
@@ -84,8 +96,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         auth.router,
         users.router,
         cases.router,
+        paper_files.router,
         cases.queue_router,
         audit.router,
+        anchors.router,
         console.router,
         relief.router,
         socialorg.router,
