@@ -64,12 +64,13 @@ _PAYLOADS_BODY: dict[str, Any] = {
 }
 
 
-def codec_actor(
+async def codec_actor(
     services: ServicesDep,
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The signed-in caller, from the Authorization header or the codec cookie."""
+    """The signed-in caller, from the Authorization header or the codec cookie; the same checks
+    as every other endpoint's (`api.deps.get_actor`)."""
     if credentials is None and (cookie := request.cookies.get(COOKIE)):
         credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=cookie)
     return get_actor(services, credentials)
