@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from api import availability
-from api.deps import ActorDep, ServicesDep
+from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.gateway import lifecycle_of
 from api.scope import readable_case, unit_filter
 from domain.calendar import WorkingDayCalendar
@@ -75,14 +75,24 @@ def _schemas(lifecycle: Lifecycle[Any]) -> LifecycleSchemas:
     )
 
 
+class WorkbenchSettings(BaseModel):
+    backdating: bool = Field(description="Paper files may be entered with their past dates")
+
+
+@router.get("/workbench/settings", response_model=WorkbenchSettings)
+async def workbench_settings(services: ServicesDep, _reader: ReaderDep) -> WorkbenchSettings:
+    """What the bureau enables on this server that the workbench shows or hides."""
+    return WorkbenchSettings(backdating=services.settings.allow_backdating)
+
+
 @router.get("/lifecycles", response_model=list[LifecycleSchemas])
-async def lifecycles() -> list[LifecycleSchemas]:
+async def lifecycles(_reader: ReaderDep) -> list[LifecycleSchemas]:
     """Every staff lifecycle with its stages and each command's JSON schema (for forms)."""
     return [_schemas(LIFECYCLES[kind]) for kind in STAFF_LIFECYCLES]
 
 
 @router.get("/lifecycles/{kind}", response_model=LifecycleSchemas, responses={404: {}})
-async def lifecycle(kind: str) -> LifecycleSchemas:
+async def lifecycle(kind: str, _reader: ReaderDep) -> LifecycleSchemas:
     """One lifecycle's stages and command schemas."""
     if kind not in STAFF_LIFECYCLES:
         raise HTTPException(status_code=404, detail=f"no staff lifecycle {kind!r}")
