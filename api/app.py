@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
-from api.routers import audit, auth, cases, console, health, relief, socialorg, users
+from api.routers import audit, auth, cases, console, health, relief, socialorg, users, vocabulary
 from casework.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
@@ -64,14 +64,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return JSONResponse(
-            status_code=422,
-            content={
-                "code": "invalid_request",
-                "message": "the request is not valid",
-                "details": errors,
-            },
-        )
+        return problems.answer(422, "invalid_request", "the request is not valid", errors)
 
     for router in (
         health.router,
@@ -83,6 +76,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         console.router,
         relief.router,
         socialorg.router,
+        vocabulary.router,
     ):
         app.include_router(router)
     return app
