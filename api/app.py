@@ -22,6 +22,7 @@ from api.routers import (
     socialorg,
     stats,
     users,
+    vocabulary,
     workbench,
 )
 from casework.settings import Settings, get_settings
@@ -75,14 +76,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return JSONResponse(
-            status_code=422,
-            content={
-                "code": "invalid_request",
-                "message": "the request is not valid",
-                "details": errors,
-            },
-        )
+        return problems.answer(422, "invalid_request", "the request is not valid", errors)
 
     for router in (
         health.router,
@@ -96,6 +90,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         socialorg.router,
         workbench.router,
         stats.router,
+        vocabulary.router,
     ):
         app.include_router(router)
     return app

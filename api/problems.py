@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from api.auth import InvalidToken
 from api.gateway import CaseNotFound, CommandRefused, WorkerUnavailable
+from domain.catalogue import error_label
 from domain.errors import DomainError
 
 # Refusals that are about who acts, not what the case allows.
@@ -18,7 +19,8 @@ FORBIDDEN_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"
 
 class Problem(BaseModel):
     code: str
-    message: str
+    message: str = Field(description="The reason for staff, in Chinese (from GET /vocabulary)")
+    message_en: str = Field(description="The same in English, with the case's particulars")
     details: Any = None
 
 
@@ -35,42 +37,44 @@ class ServiceUnavailable(Exception):
         self.detail = detail
 
 
-def _answer(
+def answer(
     status: int, code: str, message: str, details: Any = None, **headers: str
 ) -> JSONResponse:
-    body = Problem(code=code, message=message, details=details).model_dump(exclude_none=True)
+    body = Problem(
+        code=code, message=error_label(code) or message, message_en=message, details=details
+    ).model_dump(exclude_none=True)
     return JSONResponse(status_code=status, content=body, headers=headers or None)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(CommandRefused)
     async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
-        return _answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
+        return answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:
-        return _answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
+        return answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
 
     @app.exception_handler(CaseNotFound)
     async def not_found(_: Request, exc: CaseNotFound) -> JSONResponse:
-        return _answer(404, "case_not_found", f"no case {exc.args[0]!r}")
+        return answer(404, "case_not_found", f"no case {exc.args[0]!r}")
 
     @app.exception_handler(ValidationError)
     async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
-        return _answer(422, "invalid_command", "the command's fields are not valid", errors)
+        return answer(422, "invalid_command", "the command's fields are not valid", errors)
 
     @app.exception_handler(InvalidInput)
     async def invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
-        return _answer(422, "invalid_input", f"a value is out of range or not storable: {exc}")
+        return answer(422, "invalid_input", f"a value is out of range or not storable: {exc}")
 
     @app.exception_handler(InvalidToken)
     async def unauthorised(_: Request, exc: InvalidToken) -> JSONResponse:
-        return _answer(401, "unauthorised", str(exc), **{"WWW-Authenticate": "Bearer"})
+        return answer(401, "unauthorised", str(exc), **{"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(WorkerUnavailable)
     async def no_worker(_: Request, exc: WorkerUnavailable) -> JSONResponse:
-        return _answer(
+        return answer(
             503,
             "worker_unavailable",
             f"no worker took the command for {exc.args[0]} in time; nothing was recorded, send it again",
@@ -79,7 +83,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceUnavailable)
     async def unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
-        return _answer(
+        return answer(
             503,
             f"{exc.service}_unavailable",
             f"{exc.service} is not answering; nothing was changed",

@@ -10,17 +10,11 @@ from rich.table import Table
 from casework import render
 from casework.cli_common import JsonOpt, call
 from domain.actors import Role
+from domain.catalogue import ROLES
 
 app = typer.Typer(help="Users, roles and units (用户).", no_args_is_help=True)
 
-ROLE_ZH = {
-    "operator": "经办人",
-    "caseworker": "社工",
-    "approver": "审批人",
-    "supervisor": "督办",
-    "auditor": "审计",
-    "admin": "管理员",
-}
+ROLE_ZH = ROLES
 
 
 @app.command("add")

@@ -173,7 +173,6 @@ def _service_clocks(state: RescueState, plan: PlanVersion, ctx: DecisionContext)
             continue
         spec = ClockSpec(
             name=service_clock_name(service.service_id),
-            label_zh=f"一人一策服务 {service.service_id}",
             unit=ClockUnit.CALENDAR_DAYS,
             amount=max(1, (service.due - today).days),
             rule=rules.SERVICE_RULE,

@@ -46,7 +46,7 @@ async def test_the_plan_and_the_exit_over_http_with_the_rules_reasons(
     assert (await _post(api, commands, draft, SUPERVISOR)).status_code == 200
     own = await _post(api, commands, {"type": "ApproveIndividualPlan", "version": 1}, SUPERVISOR)
     assert own.status_code == 403 and own.json()["code"] == "four_eyes"
-    assert "may not also approve" in own.json()["message"]
+    assert "may not also approve" in own.json()["message_en"]
     approved = await _post(api, commands, {"type": "ApproveIndividualPlan", "version": 1}, APPROVER)
     assert approved.status_code == 200 and approved.json()["events"][0] == "IndividualPlanApproved"
 
@@ -55,7 +55,7 @@ async def test_the_plan_and_the_exit_over_http_with_the_rules_reasons(
     )
     assert self_exit.status_code == 409
     assert self_exit.json()["code"] == "minor_cannot_self_exit"
-    assert "未保法" in self_exit.json()["message"]
+    assert "未成年人保护法" in self_exit.json()["message"]
 
     women = await _post(api, commands, {"type": "AssignHousing", "area": "girls"}, OPERATOR)
     assert women.status_code == 409 and women.json()["code"] == "women_housed_apart"
