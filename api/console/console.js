@@ -79,23 +79,31 @@ function lookup(section, code, kind) {
   return entry;
 }
 
+function clockLabel(name) {
+  const direct = lookup("clocks", name);
+  if (direct) return direct;
+  for (const [prefix, template] of Object.entries((catalogue.vocabulary || {}).clock_families || {})) {
+    if (name.startsWith(prefix)) return template.replace("{}", name.slice(prefix.length));
+  }
+  return name;
+}
+
 const label = {
   command: (type) => lookup("commands", type) ?? type,
   event: (type) => lookup("events", type) ?? type,
   field: (name) => lookup("fields", name) ?? name,
-  value: (value, enumName) => lookup("values", value, enumName) ?? lookup("enums", value, enumName) ?? value,
+  value: (value, enumName) => lookup("enums", value, enumName) ?? value,
   role: (role) => lookup("roles", role) ?? role,
-  rung: (rung) => lookup("rungs", String(rung)) ?? `L${rung}`,
+  rung: (rung) => lookup("rungs", String(rung)) ?? String(rung),
   error: (code) => lookup("errors", code),
-  clock: (name, spec) => lookup("clocks", name) ?? (spec && spec.label_zh) ?? name,
+  clock: clockLabel,
   kind: (kind) => lookup("kinds", kind) ?? catalogue.lifecycles?.[kind]?.label_zh ?? kind,
   stage: (kind, stage) => lookup("stages", stage, kind) ?? catalogue.lifecycles?.[kind]?.stages?.[stage] ?? stage,
 };
 
+// A case's escalation level as lists show it (正常, 到期(L1), 逾期(L2), 逾期(L3)).
 function level(n) {
-  if (!(n > 0)) return lookup("rungs", "0") ? "正常" : "正常";
-  const name = lookup("rungs", String(n));
-  return name ? `L${n} ${name}` : `L${n}`;
+  return lookup("levels", String(n > 0 ? n : 0)) ?? (n > 0 ? `L${n}` : "");
 }
 
 // --- signing in and out ---------------------------------------------------------------------

@@ -199,9 +199,15 @@ function markInvalid(form, details) {
   return [...new Set(names)];
 }
 
+// The legal basis a refusal names: 《…》 with its article, as the catalogue's reasons cite it.
+function basisOf(message) {
+  const found = String(message || "").match(/《[^》]+》[^，。；;）)]*/g);
+  return found ? found.join("；") : "";
+}
+
 function refusalHtml(body) {
-  const basis = body.basis ?? body.legal_basis ?? label.error(body.code + ".basis");
-  return `<div class="refusal" role="alert"><b>未办理：</b><span class="reason">${esc(body.message || label.error(body.code) || "操作被拒绝")}</span>`
+  const basis = body.basis ?? basisOf(body.message);
+  return `<div class="refusal" role="alert" data-code="${esc(body.code || "")}"><b>未办理：</b><span class="reason">${esc(body.message || label.error(body.code) || "操作被拒绝")}</span>`
     + (basis ? `<div class="basis">依据：${esc(basis)}</div>` : "")
-    + `<div class="code">代码 ${esc(body.code || "")}</div></div>`;
+    + "<div>未写入任何记录，已填写的内容保留在表单中。</div></div>";
 }

@@ -75,8 +75,8 @@ function clocksTable(kind, state, asOf) {
     const overdue = !clock.paused_at && now > due;
     const status = clock.paused_at ? `暂停（${time(clock.paused_at)} 起）` : overdue ? `已逾期 ${Math.max(late, 0)} 天` : "未到期";
     return `<tr class="${overdue ? "late" : ""} level-${clock.reached > 0 ? clock.reached : 0}" data-clock="${esc(clock.spec.name)}">
-      <td>${esc(label.clock(clock.spec.name, clock.spec))}</td><td>${esc(time(clock.due_at))}</td>
-      <td class="overdue">${esc(status)}</td><td>${esc(clock.reached > 0 ? level(clock.reached) : clock.reached === 0 ? label.rung(0) : "—")}</td>
+      <td>${esc(label.clock(clock.spec.name))}</td><td>${esc(time(clock.due_at))}</td>
+      <td class="overdue">${esc(status)}</td><td>${esc(label.rung(clock.reached))}</td>
       <td>${esc(clock.spec.rule)}</td></tr>`;
   }).join("");
   return `<table id="clocks"><thead><tr><th>时限</th><th>到期时间</th><th>状态</th><th>已到督办</th><th>依据</th></tr></thead>
@@ -87,25 +87,13 @@ function escalationOf(state) {
   return Math.max(0, ...Object.values(state.clocks || {}).map((c) => (c.reached >= 1 ? c.reached : 0)));
 }
 
-function summary(kind, event) {
-  const p = event.payload || {};
-  switch (event.type) {
-    case "ClockStarted": return `${label.clock(p.clock.spec.name, p.clock.spec)} 到期 ${time(p.clock.due_at)}`;
-    case "ClockEscalated": return `${label.clock(p.clock)}：${level(p.rung)}`;
-    case "ClockExtended": return `${label.clock(p.clock.spec.name, p.clock.spec)} 延期至 ${time(p.clock.due_at)}：${p.reason}`;
-    case "ClockStopped": return `${label.clock(p.clock)} 停止`;
-    case "AttemptRefused": return `被拒绝的操作：${label.command(p.command)}（${label.error(p.code) || p.code}）`;
-    default: return event.summary || "";
-  }
-}
-
 function timelineRows(kind, history) {
   return history.map((e) => {
     const late = Math.abs(new Date(e.recorded_at) - new Date(e.occurred_at)) > LATE_ENTRY_MS;
     return `<tr class="${late ? "late-entry" : ""}" data-version="${e.version}"><td>${e.version}</td><td>${esc(time(e.occurred_at))}</td>
       <td>${late ? `<span class="late-mark">补录</span> ${esc(time(e.recorded_at))}` : ""}</td>
-      <td>${esc(e.actor === "system" ? "系统" : e.actor)}（${esc(label.role(e.actor_role))}）</td>
-      <td title="${esc(e.type)}">${esc(e.type_label || label.event(e.type))}</td><td>${esc(summary(kind, e))}</td>
+      <td>${esc(e.actor === "system" ? label.role("system") : e.actor)}（${esc(e.actor_role_label || label.role(e.actor_role))}）</td>
+      <td title="${esc(e.type)}">${esc(e.type_label || label.event(e.type))}</td><td>${esc(e.summary || "")}</td>
       <td class="hash" title="${esc(e.hash)}">${esc(e.hash.slice(0, 16))}</td></tr>`;
   }).join("");
 }
