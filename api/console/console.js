@@ -177,7 +177,14 @@ function showError(error) {
   view.innerHTML = `<p class="error">${esc(error.message)}</p>`;
 }
 
-async function route() {
+// Pages render one after another, so a slow page never overwrites the one asked for after it.
+let routing = Promise.resolve();
+function route() {
+  routing = routing.then(renderRoute, renderRoute);
+  return routing;
+}
+
+async function renderRoute() {
   const who = document.getElementById("who");
   const user = me();
   document.getElementById("sign-out").hidden = !token();

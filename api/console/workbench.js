@@ -67,6 +67,13 @@ function showOpeningForm(kind, type) {
   }));
 }
 
+// The source a clock's number comes from (the part of its rule before the colon), where it
+// names a Chinese document; the rest of the rule is the developers' note.
+function ruleSource(rule) {
+  const source = String(rule || "").split(":")[0].replace(/\[local\]/g, "").trim();
+  return /[\u4e00-\u9fff]/.test(source) ? source : "";
+}
+
 function clocksTable(kind, state, asOf) {
   const now = asOf ? new Date(asOf) : new Date();
   const rows = Object.values(state.clocks || {}).map((clock) => {
@@ -77,7 +84,7 @@ function clocksTable(kind, state, asOf) {
     return `<tr class="${overdue ? "late" : ""} level-${clock.reached > 0 ? clock.reached : 0}" data-clock="${esc(clock.spec.name)}">
       <td>${esc(label.clock(clock.spec.name))}</td><td>${esc(time(clock.due_at))}</td>
       <td class="overdue">${esc(status)}</td><td>${esc(label.rung(clock.reached))}</td>
-      <td>${esc(clock.spec.rule)}</td></tr>`;
+      <td>${esc(ruleSource(clock.spec.rule))}</td></tr>`;
   }).join("");
   return `<table id="clocks"><thead><tr><th>时限</th><th>到期时间</th><th>状态</th><th>已到督办</th><th>依据</th></tr></thead>
     <tbody>${rows || '<tr><td colspan="5">没有计时中的时限</td></tr>'}</tbody></table>`;

@@ -144,9 +144,8 @@ def escalations(logs: list[Log], month: str) -> Counter[int]:
     )
 
 
-@pytest.fixture
-async def known(own_engine: AsyncEngine) -> AsyncIterator[tuple[AsyncEngine, list[Log]]]:
-    ledger = Ledger(own_engine)
+async def seed(ledger: Ledger) -> list[Log]:
+    """Three rescue stays, a relief appeal and an organisation's first inspection year."""
     stays = [
         ("RSC-2026-000001", shanghai(1, 5), shanghai(1, 12)),  # 7 days, leaves in January
         ("RSC-2026-000002", shanghai(2, 2), shanghai(2, 12)),  # 10 days, leaves in February
@@ -182,8 +181,14 @@ async def known(own_engine: AsyncEngine) -> AsyncIterator[tuple[AsyncEngine, lis
     assert late[0].late  # type: ignore[attr-defined]
     await store(ledger, SOCIAL_ORG, "ORG-2025-000001", registered_2025.log)
     logs.append(registered_2025.log)
+    return logs
+
+
+@pytest.fixture
+async def known(own_engine: AsyncEngine) -> AsyncIterator[tuple[AsyncEngine, list[Log]]]:
+    ledger = Ledger(own_engine)
     try:
-        yield own_engine, logs
+        yield own_engine, await seed(ledger)
     finally:
         await ledger.close()
 

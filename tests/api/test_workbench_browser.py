@@ -1,0 +1,233 @@
+"""The operators' workbench in headless Chromium, against the real API, Temporal and PostgreSQL:
+an operator takes a rescue case through intake and classification, a refused command shows its
+Chinese reason and writes nothing, an approver approves a plan drafted by someone else, and a
+supervisor reads the statistics page. Screenshots of each are saved (the test prints where)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.deps import Services
+from api.gateway import CaseGateway
+from domain.actors import Actor, Role
+from domain.catalogue import COMMANDS, ERRORS, STAGES
+from store.ledger import Ledger
+from store.users import save_user
+from tests.api.browser import browser_page, english_words, screenshots, sign_in
+from tests.api.conftest import bearer, serving, settings
+from tests.api.test_workbench import plan
+from tests.factories import intake, report
+from tests.store.test_stats import seed
+
+pytestmark = pytest.mark.slow
+
+STATION = "浦东新区救助管理站"
+PASSWORD = "workbench-password"
+OPERATOR = Actor(user_id="op-wb", role=Role.OPERATOR, unit=STATION)
+CASEWORKER = Actor(user_id="sw-wb", role=Role.CASEWORKER, unit=STATION)
+APPROVER = Actor(user_id="head-wb", role=Role.APPROVER, unit=STATION)
+SUPERVISOR = Actor(user_id="sup-wb", role=Role.SUPERVISOR, unit="浦东新区民政局")
+USERS = {OPERATOR: "张经办", CASEWORKER: "李社工", APPROVER: "赵科长", SUPERVISOR: "王督办"}
+
+
+@pytest.fixture
+async def served(gateway: CaseGateway, ledger: Ledger, engine: AsyncEngine) -> AsyncIterator[str]:
+    """The real API on a real port, over the Temporal dev server, with the workbench's users."""
+    for actor, name in USERS.items():
+        await save_user(engine, actor, name, PASSWORD)
+    services = Services(settings=settings(), engine=engine, ledger=ledger, gateway=gateway)
+    async with serving(services) as url:
+        yield url
+
+
+async def stage_is(page: Any, stage: str) -> None:
+    await page.locator("#stage").filter(has_text=STAGES["rescue"][stage]).wait_for()
+
+
+async def no_english(page: Any, *codes: str) -> None:
+    own = {a.user_id for a in USERS} | set(codes)
+    assert await english_words(page, own) == set()
+
+
+async def open_form(page: Any, command: str) -> Any:
+    await page.click(f"button.offer[data-command={command}]")
+    form = page.locator(f"form.command[data-command={command}]")
+    await form.wait_for()
+    return form
+
+
+async def test_an_operator_takes_a_rescue_case_through_intake_and_classification(
+    served: str, ledger: Ledger, tmp_path: Path
+) -> None:
+    shots = screenshots(tmp_path, "operator-intake")
+    async with browser_page() as page:
+        await sign_in(page, served, OPERATOR.user_id, PASSWORD)
+        await page.locator("#queue").wait_for()
+        await page.click("button.open[data-type=ReportPerson]")
+        form = page.locator("form.command[data-command=ReportPerson]")
+        await form.locator("select[name=source]").select_option("grid_patrol")
+        await form.locator("input[name=unit]").fill(STATION)
+        await form.locator("input[name=location]").fill("世纪大道地铁站 3 号口")
+        await page.screenshot(path=str(shots / "1-report.png"), full_page=True)
+        await no_english(page)
+        await form.locator("button[type=submit]").click()
+
+        await stage_is(page, "reported")
+        case_id = (await page.locator("h2").inner_text()).split(" · ")[0].strip()
+        await no_english(page, case_id)
+        form = await open_form(page, "RegisterIntake")
+        await form.locator("input[name='person.name']").fill("无名氏")
+        await form.locator("select[name='person.sex']").select_option("male")
+        await form.locator("input[name='person.age']").fill("45")
+        await form.locator("input[name='person.age_estimated']").check()
+        await form.locator("select[name=information]").select_option("unable")
+        await page.screenshot(path=str(shots / "2-intake-form.png"), full_page=True)
+        await form.locator("button[type=submit]").click()
+
+        await stage_is(page, "intake")
+        assert COMMANDS["RegisterIntake"] in await page.locator("#done").inner_text()
+        form = await open_form(page, "ClassifyPerson")
+        await form.locator("input[data-field='observed.ill_or_injured']").check()
+        await form.locator("button[type=submit]").click()
+
+        await stage_is(page, "in_stay")
+        await page.locator("#clocks tbody tr").first.wait_for()
+        await page.screenshot(path=str(shots / "3-in-stay.png"), full_page=True)
+        await no_english(page, case_id)
+
+    types = [e.type for e in await ledger.read_stream(case_id)]
+    assert types[0] == "PersonReported"
+    assert "IntakeRegistered" in types
+    classified = [e for e in await ledger.read_stream(case_id) if e.type == "PersonClassified"]
+    assert "ill_or_injured" in classified[0].payload["categories"]
+    assert all(e.actor.user_id in (OPERATOR.user_id, "system") for e in classified)
+
+
+async def test_a_refused_command_shows_its_chinese_reason_and_writes_nothing(
+    served: str, ledger: Ledger, tmp_path: Path
+) -> None:
+    shots = screenshots(tmp_path, "refusal")
+    async with httpx.AsyncClient(base_url=served) as api:
+        opened = await api.post("/cases", json=report(unit=STATION), headers=bearer(OPERATOR))
+        case_id = opened.json()["case_id"]
+        for command in (intake(), {"type": "ClassifyPerson", "observed": []}):
+            sent = await api.post(
+                f"/cases/{case_id}/commands", json=command, headers=bearer(OPERATOR)
+            )
+            assert sent.status_code == 200, sent.text
+    before = await ledger.read_stream(case_id)
+
+    async with browser_page() as page:
+        await sign_in(page, served, OPERATOR.user_id, PASSWORD)
+        await page.goto(f"{served}/console#/case/{case_id}")
+        await stage_is(page, "in_stay")
+        form = await open_form(page, "AssignHousing")
+        await form.locator("select[name=area]").select_option("women")  # a man, in the women's area
+        await form.locator("button[type=submit]").click()
+        refusal = form.locator(".refusal")
+        await refusal.wait_for()
+        text = await refusal.inner_text()
+        assert ERRORS["women_housed_apart"] in text
+        assert "依据：《救助管理办法》第八条" in text
+        assert await form.locator("select[name=area]").input_value() == "women"  # kept as typed
+        await page.screenshot(path=str(shots / "refused.png"), full_page=True)
+        await no_english(page, case_id)
+
+    after = await ledger.read_stream(case_id)
+    assert [e.event_id for e in after] == [e.event_id for e in before]
+
+
+async def test_an_approver_approves_a_plan_drafted_by_someone_else(
+    served: str, ledger: Ledger, tmp_path: Path
+) -> None:
+    shots = screenshots(tmp_path, "approver")
+    async with httpx.AsyncClient(base_url=served) as api:
+        opened = await api.post("/cases", json=report(unit=STATION), headers=bearer(OPERATOR))
+        case_id = opened.json()["case_id"]
+        for actor, command in (
+            (OPERATOR, intake()),
+            (OPERATOR, {"type": "ClassifyPerson", "observed": []}),
+            (CASEWORKER, plan(owner=CASEWORKER.user_id)),
+        ):
+            sent = await api.post(f"/cases/{case_id}/commands", json=command, headers=bearer(actor))
+            assert sent.status_code == 200, sent.text
+
+    async with browser_page() as page:
+        await sign_in(page, served, APPROVER.user_id, PASSWORD)
+        row = page.locator(f"#reviews tr[data-case='{case_id}']")
+        await row.wait_for()
+        assert CASEWORKER.user_id in await row.inner_text()
+        assert COMMANDS["ApproveIndividualPlan"] in await row.inner_text()
+        await page.screenshot(path=str(shots / "1-awaiting-review.png"), full_page=True)
+        await no_english(page, case_id)
+        await row.locator("a").click()
+        form = await open_form(page, "ApproveIndividualPlan")
+        await form.locator("input[name=version]").fill("1")
+        await form.locator("button[type=submit]").click()
+        await page.locator("#done").wait_for()
+        await page.screenshot(path=str(shots / "2-approved.png"), full_page=True)
+        await no_english(page, case_id)
+
+    approved = [e for e in await ledger.read_stream(case_id) if e.type == "IndividualPlanApproved"]
+    assert [(e.actor.user_id, e.payload["version"]) for e in approved] == [(APPROVER.user_id, 1)]
+
+
+@pytest.fixture
+async def served_statistics(gateway: CaseGateway, own_engine: AsyncEngine) -> AsyncIterator[str]:
+    """The API over a database of its own holding known cases (tests/store/test_stats.py)."""
+    ledger = Ledger(own_engine)
+    await seed(ledger)
+    await save_user(own_engine, SUPERVISOR, USERS[SUPERVISOR], PASSWORD)
+    services = Services(settings=settings(), engine=own_engine, ledger=ledger, gateway=gateway)
+    try:
+        async with serving(services) as url:
+            yield url
+    finally:
+        await ledger.close()
+
+
+async def test_a_supervisor_reads_the_statistics_page(
+    served_statistics: str, tmp_path: Path
+) -> None:
+    shots = screenshots(tmp_path, "statistics")
+    served = served_statistics
+    async with httpx.AsyncClient(base_url=served) as api:
+        expected = (await api.get("/stats/cases-by-month", headers=bearer(SUPERVISOR))).json()
+
+    async with browser_page() as page:
+        await sign_in(page, served, SUPERVISOR.user_id, PASSWORD)
+        await page.click("#nav-stats")
+        for chart in (
+            "cases-by-month",
+            "overdue-by-month",
+            "escalations-by-month",
+            "rescue-stay",
+            "appeal-outcomes",
+            "inspections",
+        ):
+            await page.locator(f"#chart-{chart}[data-drawn=true]").wait_for()
+        assert await page.evaluate("Chart.version") == "4.6.1"  # served from vendor/, no CDN
+        await page.screenshot(path=str(shots / "statistics.png"), full_page=True)
+        await no_english(page)
+        stay = await page.locator("#chart-rescue-stay table.numbers").evaluate(
+            "t => [...t.rows].slice(1).map(r => [...r.cells].map(c => c.textContent))"
+        )
+        assert stay == [["2026-01", "7", "1"], ["2026-02", "7", "2"]]
+        appeals = await page.locator("#chart-appeal-outcomes table.numbers").evaluate(
+            "t => [...t.rows].map(r => [...r.cells].map(c => c.textContent))"
+        )
+        assert appeals == [["时间", "维持", "撤销", "变更"], ["2026", "0", "0", "1"]]
+        async with page.expect_download() as waiting:
+            await page.click("button.csv[data-chart=cases-by-month]")
+        download = await waiting.value
+        content = Path(await download.path()).read_text(encoding="utf-8-sig")
+    lines = content.strip().splitlines()
+    assert lines[0] == ",".join(expected["columns"])
+    assert lines[1:] == [",".join(str(v) for v in row) for row in expected["rows"]]
+    assert "2026-02,rescue,浦东救助站,2,2" in lines
