@@ -128,14 +128,21 @@ function objectControl(s, root, name, path, required, nullable) {
     if (key === "type" && sub.const) continue; // the command's own name, sent as is
     const childPath = path ? `${path}.${key}` : key;
     const child = control(sub, root, key, childPath, required_.has(key));
-    const row = child.inline
-      ? element("div", { class: "field" }, [child.node])
-      : element("label", { class: "field" }, [element("span", { class: "name", text: fieldLabel(key) + (required_.has(key) ? " *" : "") }), child.node]);
+    const mark = required_.has(key) ? " *" : "";
+    let row;
+    if (child.node.tagName === "FIELDSET") {
+      child.node.querySelector("legend").textContent += mark; // a nested object names itself
+      row = child.node;
+    } else if (child.inline) {
+      row = element("div", { class: "field" }, [child.node]);
+    } else {
+      row = element("label", { class: "field" }, [element("span", { class: "name", text: fieldLabel(key) + mark }), child.node]);
+    }
     fieldset.append(row);
     fields.push([key, child]);
   }
   let enabled = () => true;
-  if (nullable || (!required && path)) {
+  if (nullable) {
     // An optional nested object: filled in only when asked for.
     const toggle = element("input", { type: "checkbox", "data-field": `${path}.?` });
     toggle.checked = required;

@@ -125,7 +125,7 @@ async function renderCase(caseId, asOf) {
   const orgName = kind === "social_org" && state.org_name ? `<span id="org-name">${esc(state.org_name)}</span> · ` : "";
   view.innerHTML = `${banner}
     <h2>${orgName}${esc(caseId)} · ${esc(label.kind(kind))} · <span id="stage">${esc(label.stage(kind, detail.stage))}</span></h2>
-    <p class="facts"><span>单位：${esc(state.unit)}</span>
+    <p class="facts">${state.unit ? `<span>单位：${esc(state.unit)}</span>` : ""}
       <span id="escalation" class="level-${escalation}">督办级别：${esc(level(escalation))}</span>
       ${state.closed ? '<span class="closed">已结案</span>' : ""}
       ${lateCount ? `<span id="late-entries" class="late-mark">补录事件 ${lateCount} 条</span>` : ""}</p>
@@ -137,7 +137,7 @@ async function renderCase(caseId, asOf) {
       : `<span class="bad">失败</span>：第 ${esc(verify.first_bad_version)} 版`}</section>
     <section><h3>时间线</h3>
       <table id="timeline"><thead><tr><th>版本</th><th>发生时间</th><th>录入</th><th>操作人</th><th>事件</th><th>摘要</th><th>哈希</th></tr></thead>
-      <tbody>${timelineRows(kind, shown)}</tbody></table></section>
+      <tbody>${timelineRows(kind, shown) || '<tr><td colspan="7">这一时刻之前没有事件</td></tr>'}</tbody></table></section>
     <section><h3>查看过去某一时刻</h3>
       <form id="as-of"><input type="datetime-local" name="at"> <button type="submit">查看</button>
       <span>版本 <b id="as-of-version">${detail.version}</b>，阶段 <b id="as-of-stage">${esc(label.stage(kind, detail.stage))}</b></span></form>

@@ -20,7 +20,7 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=zh-CN",  # the browser's own words (date pickers) in Chinese, as on staff machines
+    "--lang=zh-CN",
 ]
 
 
@@ -48,7 +48,10 @@ async def browser_page(**context: Any) -> AsyncIterator[Any]:
 
     executable = chromium()
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable, args=ARGS)
+        # The browser's own words (date pickers) in Chinese, as on staff machines: Debian's
+        # chromium-l10n and a Chinese language environment.
+        env = {**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"}
+        browser = await playwright.chromium.launch(executable_path=executable, args=ARGS, env=env)
         try:
             page_context = await browser.new_context(
                 viewport={"width": 1280, "height": 900},

@@ -6,6 +6,7 @@ supervisor reads the statistics page. Screenshots of each are saved (the test pr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.deps import Services
 from api.gateway import CaseGateway
 from domain.actors import Actor, Role
+from domain.calendar import SHANGHAI
 from domain.catalogue import COMMANDS, ERRORS, STAGES
 from store.ledger import Ledger
 from store.users import save_user
@@ -176,6 +178,59 @@ async def test_an_approver_approves_a_plan_drafted_by_someone_else(
 
     approved = [e for e in await ledger.read_stream(case_id) if e.type == "IndividualPlanApproved"]
     assert [(e.actor.user_id, e.payload["version"]) for e in approved] == [(APPROVER.user_id, 1)]
+
+
+ORG_OPERATOR = Actor(user_id="op-org-wb", role=Role.OPERATOR, unit="浦东新区社会组织管理局")
+
+
+async def test_a_paper_file_keeps_its_dates_and_the_past_reads_as_the_past(
+    served: str, ledger: Ledger, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A registration officer enters an organisation's paper application with its real date;
+    the case shows the organisation's name and the late entry, and a view of the day before
+    the application says plainly that it is the past."""
+    shots = screenshots(tmp_path, "paper-file")
+    await save_user(engine, ORG_OPERATOR, "周登记", PASSWORD)
+    now = datetime.now(UTC).astimezone(SHANGHAI)
+    applied = (now - timedelta(days=3)).replace(hour=9, minute=30, second=0, microsecond=0)
+    async with browser_page() as page:
+        await sign_in(page, served, ORG_OPERATOR.user_id, PASSWORD)
+        await page.click("button.open[data-type=ApplyForOrgRegistration]")
+        form = page.locator("form.command[data-command=ApplyForOrgRegistration]")
+        await form.locator("select[name=org_type]").select_option("social_group")
+        await form.locator("input[name=org_name]").fill("浦东新区青少年科技教育促进会")
+        await form.locator("input[name=unit]").fill(ORG_OPERATOR.unit)
+        await form.locator("input[name=sponsor_unit]").fill("浦东新区科学技术委员会")
+        for document in ("application_form", "articles", "capital_proof"):
+            await form.locator(f"input[data-field='documents.{document}']").check()
+        await form.locator("input[name=effective_at]").fill(applied.strftime("%Y-%m-%dT%H:%M"))
+        await page.screenshot(path=str(shots / "1-paper-application.png"), full_page=True)
+        await form.locator("button[type=submit]").click()
+
+        await page.locator("#org-name").filter(has_text="青少年科技教育促进会").wait_for()
+        case_id = (await page.locator("h2").inner_text()).split(" · ")[1].strip()
+        await page.locator("#late-entries").wait_for()
+        first = page.locator("#timeline tr[data-version='1']")
+        assert "补录" in await first.inner_text()
+        assert applied.strftime("%Y/%-m/%-d 09:30:00") in await first.inner_text()
+        await page.screenshot(path=str(shots / "2-entered-late.png"), full_page=True)
+        await no_english(page, case_id, ORG_OPERATOR.user_id)
+
+        day_before = applied - timedelta(days=1)
+        await page.locator("#as-of input[name=at]").fill(day_before.strftime("%Y-%m-%dT%H:%M"))
+        await page.click("#as-of button[type=submit]")
+        banner = page.locator("#as-of-banner")
+        await banner.wait_for()
+        assert "历史视图" in await banner.inner_text()
+        assert await page.locator("#as-of-version").inner_text() == "0"
+        assert await page.locator("#commands").count() == 0  # nothing is done in the past
+        await page.screenshot(path=str(shots / "3-as-of.png"), full_page=True)
+        await no_english(page, case_id, ORG_OPERATOR.user_id)
+
+    stored = await ledger.read_stream(case_id)
+    assert stored[0].type == "RegistrationApplied"
+    assert stored[0].occurred_at == applied
+    assert stored[0].recorded_at - stored[0].occurred_at > timedelta(days=2)
 
 
 @pytest.fixture
