@@ -31,10 +31,6 @@ class ApiError extends Error {
   }
 }
 
-function authHeaders(extra) {
-  return { ...(token() ? { Authorization: `Bearer ${token()}` } : {}), ...(extra || {}) };
-}
-
 async function api(path) {
   const response = await fetch(path, { headers: authHeaders() });
   if (response.status === 401) { signOut(); throw new ApiError(401, { message: "请重新登录" }); }
@@ -43,17 +39,7 @@ async function api(path) {
   return body;
 }
 
-// The one door through which the console sends a command (opening a case or to a case).
-// `effectiveAt` (an ISO time) enters a paper file's step with its real date (X-Effective-At).
-async function sendCommand(path, command, { effectiveAt } = {}) {
-  const headers = authHeaders({ "Content-Type": "application/json" });
-  if (effectiveAt) headers["X-Effective-At"] = effectiveAt;
-  const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(command) });
-  if (response.status === 401) { signOut(); throw new ApiError(401, { message: "请重新登录" }); }
-  let body = {};
-  try { body = await response.json(); } catch (_) { body = {}; }
-  return { ok: response.ok, status: response.status, body };
-}
+// Commands are sent by sendCommand() (send.js): one Idempotency-Key per user action.
 
 // --- the catalogue: every Chinese label, from the server ------------------------------------
 

@@ -13,12 +13,20 @@ function kindOf(caseId) {
   return Object.values(catalogue.lifecycles).find((lc) => lc.id_prefix === prefix)?.kind;
 }
 
-function refusalOutcome(outcome, form, response) {
-  if (response.status === 422) {
-    const names = markInvalid(form, response.body.details);
-    outcome.innerHTML = `<div class="refusal" role="alert"><b>请检查填写：</b>${esc(names.join("、") || "有字段不符合要求")}</div>`;
-  } else {
-    outcome.innerHTML = refusalHtml(response.body);
+// Send a command as one user action; a refusal is shown in the form, which keeps what was typed.
+async function submitCommand(path, command, at, outcome, form) {
+  try {
+    return await sendCommand(path, command, { effectiveAt: at });
+  } catch (problem) {
+    if (!(problem instanceof CommandProblem)) throw problem;
+    if (problem.status === 401) { signOut(); return null; }
+    if (problem.status === 422) {
+      const names = markInvalid(form, problem.details);
+      outcome.innerHTML = `<div class="refusal" role="alert"><b>请检查填写：</b>${esc(names.join("、") || "有字段不符合要求")}</div>`;
+    } else {
+      outcome.innerHTML = refusalHtml({ code: problem.code, message: problem.reason });
+    }
+    return null;
   }
 }
 
@@ -60,9 +68,8 @@ function showOpeningForm(kind, type) {
   holder.append(commandForm(type, schemaOf(kind, type), {
     backdating: catalogue.settings.backdating,
     onSubmit: async (command, at, outcome, form) => {
-      const response = await sendCommand("/cases", command, { effectiveAt: at });
-      if (response.ok) { location.hash = `#/case/${encodeURIComponent(response.body.case_id)}`; return; }
-      refusalOutcome(outcome, form, response);
+      const answer = await submitCommand("/cases", command, at, outcome, form);
+      if (answer) location.hash = `#/case/${encodeURIComponent(answer.case_id)}`;
     },
   }));
 }
@@ -165,9 +172,8 @@ function showCommandForm(caseId, kind, type) {
   holder.append(commandForm(type, schemaOf(kind, type), {
     backdating: catalogue.settings.backdating,
     onSubmit: async (command, at, outcome, form) => {
-      const response = await sendCommand(`/cases/${encodeURIComponent(caseId)}/commands`, command, { effectiveAt: at });
-      if (response.ok) { await renderCase(caseId, ""); showDone(type); return; }
-      refusalOutcome(outcome, form, response);
+      const answer = await submitCommand(`/cases/${encodeURIComponent(caseId)}/commands`, command, at, outcome, form);
+      if (answer) { await renderCase(caseId, ""); showDone(type); }
     },
   }));
   holder.scrollIntoView();

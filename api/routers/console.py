@@ -11,6 +11,7 @@ CONSOLE = Path(__file__).resolve().parent.parent / "console"
 # Every file the console serves; nothing is fetched from elsewhere (no CDN).
 _FILES = {
     "console.js": "text/javascript",
+    "send.js": "text/javascript",
     "forms.js": "text/javascript",
     "workbench.js": "text/javascript",
     "stats.js": "text/javascript",
