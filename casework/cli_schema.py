@@ -27,7 +27,7 @@ from casework import render
 from casework.cli_common import call, send
 from casework.cli_names import cli_name
 from domain.calendar import SHANGHAI
-from domain.catalogue import ENUMS, command_label, field_label
+from domain.catalogue import CLOCKS, ENUMS, command_label, field_label
 from domain.catalogue.errors import VALIDATION
 from domain.lifecycle import Lifecycle
 
@@ -124,6 +124,8 @@ class Option:
             return fen(str(raw))
         if _is_enum(self.tp):
             return _enum_value(self.tp, str(raw))
+        if self.path[-1] == "clock" and self.tp is str:  # a clock by its Chinese name, too
+            return next((n for n, label in CLOCKS.items() if label == raw), raw)
         if _is_model(self.tp):
             return _model_value(self.tp, str(raw), self.flag)
         return raw
@@ -165,8 +167,8 @@ def _item_format(model: type[BaseModel]) -> str:
     return LIST_SEPARATOR.join(field_label(n) for n in model.model_fields)
 
 
-def _help(name: str, info: FieldInfo, tp: Any, is_list: bool, required: bool) -> str:
-    text = field_label(name)
+def _help(label: str, name: str, tp: Any, is_list: bool, required: bool) -> str:
+    text = label
     if name.endswith(MONEY_SUFFIX) and tp is int:
         text += "（元）"
     if _is_enum(tp):
@@ -184,11 +186,12 @@ def _help(name: str, info: FieldInfo, tp: Any, is_list: bool, required: bool) ->
     return text
 
 
-def _fields(
-    model: type[BaseModel], prefix: tuple[str, ...] = ()
-) -> list[tuple[tuple[str, ...], FieldInfo]]:
+Leaf = tuple[tuple[str, ...], FieldInfo, str]  # path, field, the model that holds it
+
+
+def _fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[Leaf]:
     """The leaf fields of a command, nested models flattened (their fields under the parent)."""
-    leaves: list[tuple[tuple[str, ...], FieldInfo]] = []
+    leaves: list[Leaf] = []
     for name, info in model.model_fields.items():
         if not prefix and name == "type":
             continue
@@ -196,16 +199,16 @@ def _fields(
         if _is_model(tp):
             leaves += _fields(tp, (*prefix, name))
         else:
-            leaves.append(((*prefix, name), info))
+            leaves.append(((*prefix, name), info, model.__name__))
     return leaves
 
 
 def options_of(model: type[BaseModel]) -> list[Option]:
     """Every option of a command's subcommand, named without their parents unless two clash."""
     leaves = _fields(model)
-    names = [_list_aware_name(path, info) for path, info in leaves]
+    names = [_list_aware_name(path, info) for path, info, _ in leaves]
     options: list[Option] = []
-    for (path, info), name in zip(leaves, names, strict=True):
+    for (path, info, owner), name in zip(leaves, names, strict=True):
         if names.count(name) > 1:
             name = "_".join((*path[:-1], name))
         tp, nullable = _unwrap(info.annotation)
@@ -225,7 +228,7 @@ def options_of(model: type[BaseModel]) -> list[Option]:
                 is_list=is_list,
                 required=required,
                 nullable=nullable,
-                help=_help(path[-1], info, tp, is_list, required),
+                help=_help(field_label(path[-1], owner), path[-1], tp, is_list, required),
             )
         )
     return options
@@ -282,6 +285,8 @@ def one_line(error: ValidationError, options: list[Option]) -> str:
     """The first problem of a command's fields, in Chinese, naming the option to fix."""
     first = error.errors(include_url=False)[0]
     loc = tuple(str(p) for p in first["loc"] if not isinstance(p, int))
+    if loc and loc[0][:1].isupper():  # the union's tag: the command type itself
+        loc = loc[1:]
     option = next((o for o in options if o.path == loc[: len(o.path)]), None)
     where = option.flag if option else ".".join(loc) or "输入"
     label = field_label(loc[-1]) if loc else ""
