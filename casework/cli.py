@@ -16,12 +16,14 @@ from rich.markup import escape
 from casework import cli_audit, cli_cases, cli_relief, cli_rescue, cli_socialorg, cli_users, render
 from casework.api_client import save_token
 from casework.cli_common import call
+from casework.cli_errors import OneLineErrors
 from casework.embedded import PortTaken
 from casework.settings import get_settings
 from domain.actors import Actor, Role
 
 app = typer.Typer(
-    help="casework: durable, auditable civil-affairs cases on Temporal and PostgreSQL.",
+    cls=OneLineErrors,
+    help="casework：民政案件办理与审计（Temporal 和 PostgreSQL 上的持久、可审计流程）。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

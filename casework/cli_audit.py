@@ -11,6 +11,7 @@ from rich.table import Table
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from domain.summaries import local_time
 
 app = typer.Typer(
     help="Audit: evidence export and offline verification (审计).", no_args_is_help=True
@@ -32,25 +33,34 @@ def export(
 
 
 @app.command("verify-export")
-def verify_export(file: Path, json_out: JsonOpt = False) -> None:
-    """Verify an evidence file offline (no server needed); exits 1 when it was altered."""
+def verify_export(
+    file: Annotated[Path, typer.Argument(help="证据文件，如 RSC-2026-000001-evidence.json")],
+    json_out: JsonOpt = False,
+) -> None:
+    """离线校验证据文件（无需服务器）；文件被改动时退出码为 1。"""
     from store.evidence import verify_export as verify
 
-    result = verify(file.read_bytes())
+    try:
+        content = file.read_bytes()
+    except OSError as error:
+        reason = "文件不存在" if isinstance(error, FileNotFoundError) else "无法读取"
+        render.errors.print(f"无法校验 {file}：{reason}", soft_wrap=True, markup=False)
+        raise typer.Exit(2) from None
+    result = verify(content)
     if json_out:
         render.as_json(result.model_dump())
     elif result.valid:
         render.console.print(
-            f"[green]校验通过 valid[/green] {result.case_id}: {result.events} events, head hash {result.head_hash}"
+            f"[green]校验通过[/green] {result.case_id}：{result.events} 条事件，链尾 {result.head_hash}"
         )
     else:
         where = []
         if result.version is not None:
-            where.append(f"event version {result.version}")
+            where.append(f"第 {result.version} 版事件")
         if result.byte_offset is not None:
-            where.append(f"byte {result.byte_offset}")
+            where.append(f"第 {result.byte_offset} 字节")
         render.console.print(
-            f"[red]校验失败 INVALID[/red] {escape(result.problem or '')} ({', '.join(where) or 'whole file'})"
+            f"[red]校验失败[/red] {'，'.join(where) or '整个文件'}：{escape(result.problem or '')}"
         )
     if not result.valid:
         raise typer.Exit(1)
@@ -82,19 +92,34 @@ def diff(
     render.console.print(table)
 
 
+RUN_STATUS = {
+    "RUNNING": "运行中",
+    "COMPLETED": "已完成",
+    "CONTINUED_AS_NEW": "已续新",
+    "FAILED": "失败",
+    "CANCELED": "已取消",
+    "TERMINATED": "已终止",
+    "TIMED_OUT": "已超时",
+}
+
+
 @app.command()
 def runs(case_id: str, json_out: JsonOpt = False) -> None:
-    """The Temporal runs that carried the case (ids and Temporal UI links)."""
+    """承载该案件的 Temporal 运行记录（运行编号和 Temporal UI 链接）。"""
     result = call(lambda api: api.get(f"/cases/{case_id}/runs"))
     if json_out:
         render.as_json(result)
         return
+    # Fits 80 columns: the run id in full, the rest short; one link to the workflow's page.
     table = Table(title=f"{case_id} 运行记录")
-    for header in ("run id", "状态", "开始", "版本", "Temporal UI"):
-        table.add_column(header)
+    for header in ("运行编号", "状态", "开始", "版本"):
+        table.add_column(header, no_wrap=True)
     for run in result:
         versions = f"{run['first_version']}–{run['last_version']}" if run["first_version"] else ""
-        table.add_row(
-            run["run_id"], run["status"], run["started_at"] or "", versions, run["temporal_ui"]
-        )
+        started = local_time(run["started_at"])[5:] if run["started_at"] else ""
+        status = RUN_STATUS.get(run["status"], run["status"])
+        table.add_row(run["run_id"], status, started, versions)
     render.console.print(table)
+    if result:
+        page = result[-1]["temporal_ui"].split(f"/{result[-1]['run_id']}", 1)[0]
+        render.console.print(f"Temporal UI：{page}", soft_wrap=True)

@@ -13,7 +13,7 @@ from domain.catalogue.clocks import CLOCK_FAMILIES, CLOCK_UNITS, CLOCKS, LEVELS,
 from domain.catalogue.commands import COMMANDS
 from domain.catalogue.errors import ERRORS
 from domain.catalogue.events import EVENTS
-from domain.catalogue.fields import FIELDS
+from domain.catalogue.fields import FIELDS, FIELDS_IN
 from domain.catalogue.stages import KINDS, STAGES
 from domain.catalogue.values import ENUMS, ROLES
 
@@ -26,6 +26,7 @@ __all__ = [
     "ERRORS",
     "EVENTS",
     "FIELDS",
+    "FIELDS_IN",
     "KINDS",
     "LEVELS",
     "ROLES",
@@ -60,6 +61,7 @@ def catalogue() -> dict[str, Any]:
         "roles": ROLES,
         "errors": ERRORS,
         "fields": FIELDS,
+        "fields_in": FIELDS_IN,
         "enums": ENUMS,
     }
 
@@ -104,7 +106,10 @@ def error_label(code: str) -> str | None:
     return ERRORS.get(code)
 
 
-def field_label(name: str) -> str:
+def field_label(name: str, model: str | None = None) -> str:
+    """A field's label; `model` picks a meaning a command gives the name (GrantExtension.by)."""
+    if model is not None and f"{model}.{name}" in FIELDS_IN:
+        return FIELDS_IN[f"{model}.{name}"]
     return FIELDS.get(name, name)
 
 

@@ -131,3 +131,34 @@ ERRORS: dict[str, str] = {
     "not_recordable": "只有涉及操作权限的拒绝才会留痕",
     "api_unreachable": "无法连接服务，请确认 casework dev 正在运行",
 }
+
+# Why a typed value does not fit a command's field, by pydantic's error type; {} are the rule's
+# numbers. The CLI and the console say these in one line beside the field's label.
+VALIDATION: dict[str, str] = {
+    "missing": "为必填项",
+    "string_too_short": "至少 {min_length} 个字",
+    "string_too_long": "最多 {max_length} 个字",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "应为文字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为是或否",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "list_type": "应为列表",
+    "extra_forbidden": "不是此操作的字段",
+    "value_error": "不符合要求：{error}",
+    "model_type": "格式不正确",
+    "dict_type": "格式不正确",
+}

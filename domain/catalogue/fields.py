@@ -315,3 +315,10 @@ FIELDS: dict[str, str] = {
     "year": "年度",
     "zombie": "僵尸型社会组织",
 }
+
+# Where one model gives a field name a meaning of its own: "Model.field" -> label.
+FIELDS_IN: dict[str, str] = {
+    "GrantExtension.by": "延长量（按时限单位：天、工作日或小时）",
+    "ClockExtended.by": "延长量",
+    "EscalateClock.clock": "时限",
+}
