@@ -32,10 +32,11 @@ async function submitCommand(path, command, at, outcome, form) {
 
 async function renderWorkbench() {
   const user = me();
-  const [queue, due, reviews] = await Promise.all([
+  const [queue, due, reviews, openings] = await Promise.all([
     api("/queue?limit=100"),
     api("/cases?include_closed=false&sort=urgency&limit=100"),
     api("/reviews"),
+    api("/openings"),
   ]);
   // Escalated first (highest level, earliest due), then everything else that falls due.
   const seen = new Set(queue.map((c) => c.case_id));
@@ -44,8 +45,8 @@ async function renderWorkbench() {
     <tr data-case="${esc(r.case_id)}"><td><a href="#/case/${encodeURIComponent(r.case_id)}">${esc(r.case_id)}</a></td>
     <td>${esc(label.kind(r.kind))}</td><td>${esc(label.stage(r.kind, r.stage))}</td>
     <td>${esc(r.commands.map(label.command).join("、"))}</td><td>${esc(r.makers.join("、"))}</td><td>${esc(time(r.updated_at))}</td></tr>`).join("");
-  const openers = Object.values(catalogue.lifecycles).flatMap((lc) =>
-    lc.opening_commands.map((type) => `<button type="button" class="open" data-kind="${esc(lc.kind)}" data-type="${esc(type)}">${esc(lc.label_zh)}：${esc(label.command(type))}</button>`)).join(" ");
+  const openers = openings.map(({ kind, command }) =>
+    `<button type="button" class="open" data-kind="${esc(kind)}" data-type="${esc(command)}">${esc(label.kind(kind))}：${esc(label.command(command))}</button>`).join(" ");
   view.innerHTML = `
     <section><h2>我的待办（${work.length}）</h2>
       <p class="hint">已督办的案件在前，其余按到期时间排列。</p>
@@ -55,7 +56,7 @@ async function renderWorkbench() {
       <p class="hint">他人起草、需要第二人审核的事项（审核人不得为起草人）。</p>
       <table id="reviews"><thead><tr><th>案件编号</th><th>类型</th><th>阶段</th><th>待办理</th><th>起草人</th><th>更新时间</th></tr></thead>
       <tbody>${reviewRows || '<tr><td colspan="6">暂无</td></tr>'}</tbody></table></section>
-    <section id="open-case"><h2>新建案件</h2><div>${openers}</div><div id="open-form"></div></section>`;
+    ${openers ? `<section id="open-case"><h2>新建案件</h2><div>${openers}</div><div id="open-form"></div></section>` : ""}`;
   for (const button of view.querySelectorAll("button.open")) {
     button.addEventListener("click", () => showOpeningForm(button.dataset.kind, button.dataset.type));
   }
@@ -87,7 +88,7 @@ function clocksTable(kind, state, asOf) {
     const due = new Date(clock.due_at);
     const late = clock.paused_at ? 0 : Math.floor((now - due) / 86400000);
     const overdue = !clock.paused_at && now > due;
-    const status = clock.paused_at ? `暂停（${time(clock.paused_at)} 起）` : overdue ? `已逾期 ${Math.max(late, 0)} 天` : "未到期";
+    const status = clock.paused_at ? `暂停（${time(clock.paused_at)} 起）` : overdue ? (late >= 1 ? `已逾期 ${late} 天` : "已到期（逾期不足 1 天）") : "未到期";
     return `<tr class="${overdue ? "late" : ""} level-${clock.reached > 0 ? clock.reached : 0}" data-clock="${esc(clock.spec.name)}">
       <td>${esc(label.clock(clock.spec.name))}</td><td>${esc(time(clock.due_at))}</td>
       <td class="overdue">${esc(status)}</td><td>${esc(label.rung(clock.reached))}</td>

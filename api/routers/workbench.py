@@ -99,6 +99,23 @@ async def lifecycle(kind: str, _reader: ReaderDep) -> LifecycleSchemas:
     return _schemas(LIFECYCLES[kind])
 
 
+class Opening(BaseModel):
+    kind: str
+    command: str
+
+
+@router.get("/openings", response_model=list[Opening])
+async def openings(actor: ActorDep) -> list[Opening]:
+    """The commands I may open a case with (an empty case's decider asked, as for offers)."""
+    ctx = DecisionContext(datetime.now(UTC), actor, WorkingDayCalendar())
+    found = []
+    for kind in STAFF_LIFECYCLES:
+        lifecycle = LIFECYCLES[kind]
+        yours = offered_commands(lifecycle, lifecycle.initial(""), ctx).yours
+        found += [Opening(kind=kind, command=c) for c in yours if c in lifecycle.opening_commands]
+    return found
+
+
 @router.get("/cases/{case_id}/offers", response_model=Offers, responses={404: {}})
 async def offers(case_id: str, services: ServicesDep, actor: ActorDep) -> Offers:
     """The commands this case accepts now, from me and from other roles (its decider's answer)."""

@@ -38,6 +38,7 @@ READS = [
     "/queue",
     "/cases/{id}/offers",
     "/reviews",
+    "/openings",
     "/lifecycles",
     "/workbench/settings",
     "/stats/cases-by-month",

@@ -61,6 +61,18 @@ async def test_lifecycles_serve_each_command_schema_from_its_model(
     assert (await api.get("/lifecycles/weather", headers=bearer(OPERATOR))).status_code == 404
 
 
+async def test_openings_are_the_commands_my_role_may_open_a_case_with(
+    api: httpx.AsyncClient,
+) -> None:
+    def pairs(answer: httpx.Response) -> set[tuple[str, str]]:
+        return {(o["kind"], o["command"]) for o in answer.json()}
+
+    operator = pairs(await api.get("/openings", headers=bearer(OPERATOR)))
+    assert ("rescue", "ReportPerson") in operator
+    assert ("social_org", "ApplyForOrgRegistration") in operator
+    assert pairs(await api.get("/openings", headers=bearer(APPROVER))) == set()
+
+
 async def test_offers_follow_the_stage_and_the_role(api: httpx.AsyncClient) -> None:
     opened = await api.post("/cases", json=report(), headers=bearer(OPERATOR))
     case_id = opened.json()["case_id"]

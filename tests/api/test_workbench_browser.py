@@ -18,7 +18,7 @@ from api.deps import Services
 from api.gateway import CaseGateway
 from domain.actors import Actor, Role
 from domain.calendar import SHANGHAI
-from domain.catalogue import COMMANDS, ERRORS, STAGES
+from domain.catalogue import COMMANDS, ERRORS, LEVELS, RUNGS, STAGES
 from store.ledger import Ledger
 from store.users import save_user
 from tests.api.browser import browser_page, english_words, screenshots, sign_in
@@ -26,6 +26,7 @@ from tests.api.conftest import bearer, serving, settings
 from tests.api.test_workbench import plan
 from tests.factories import intake, report
 from tests.store.test_stats import seed
+from tests.workflows.rescue_helpers import until
 
 pytestmark = pytest.mark.slow
 
@@ -178,6 +179,51 @@ async def test_an_approver_approves_a_plan_drafted_by_someone_else(
 
     approved = [e for e in await ledger.read_stream(case_id) if e.type == "IndividualPlanApproved"]
     assert [(e.actor.user_id, e.payload["version"]) for e in approved] == [(APPROVER.user_id, 1)]
+
+
+async def test_a_paper_file_entered_late_shows_which_clock_is_overdue_and_by_how_long(
+    served: str, tmp_path: Path
+) -> None:
+    """Reported and taken in twelve days ago on paper: the plan approval's clock counted from
+    then has run out, the case escalated at once, and its page says by how many days."""
+    shots = screenshots(tmp_path, "overdue")
+    entered = datetime.now(UTC) - timedelta(days=12)
+    async with httpx.AsyncClient(base_url=served) as api:
+        opened = await api.post(
+            "/cases",
+            json=report(unit=STATION),
+            headers={**bearer(OPERATOR), "X-Effective-At": entered.isoformat()},
+        )
+        assert opened.status_code == 201, opened.text
+        case_id = opened.json()["case_id"]
+        taken_in = await api.post(
+            f"/cases/{case_id}/commands",
+            json=intake(),
+            headers={**bearer(OPERATOR), "X-Effective-At": entered.isoformat()},
+        )
+        assert taken_in.status_code == 200, taken_in.text
+
+        async def escalated_to_l3() -> bool:
+            rows = await api.get(f"/cases?unit={STATION}&limit=500", headers=bearer(OPERATOR))
+            return any(r["case_id"] == case_id and r["escalation_level"] == 3 for r in rows.json())
+
+        await until(escalated_to_l3)
+        state = (await api.get(f"/cases/{case_id}", headers=bearer(OPERATOR))).json()["state"]
+    due = datetime.fromisoformat(state["clocks"]["plan_approval"]["due_at"])
+
+    async with browser_page() as page:
+        await sign_in(page, served, OPERATOR.user_id, PASSWORD)
+        await page.goto(f"{served}/console#/case/{case_id}")
+        row = page.locator("#clocks tr[data-clock=plan_approval]")
+        await row.wait_for()
+        days = {(datetime.now(UTC) - due).days, (datetime.now(UTC) - due).days + 1}
+        overdue = await row.locator("td.overdue").inner_text()
+        assert overdue in {f"已逾期 {d} 天" for d in days}, overdue
+        assert LEVELS["3"] in await page.locator("#escalation").inner_text()
+        assert RUNGS["3"] in await row.inner_text()
+        assert await page.locator("#late-entries").count() == 1
+        await page.screenshot(path=str(shots / "overdue.png"), full_page=True)
+        await no_english(page, case_id)
 
 
 ORG_OPERATOR = Actor(user_id="op-org-wb", role=Role.OPERATOR, unit="浦东新区社会组织管理局")
