@@ -100,11 +100,11 @@ class Demo:
     ) -> str | None:
         """Open a demo case, unless one with the same `same` fields exists: then None, so the
         steps that follow are skipped too and a second run adds nothing."""
-        for case_id, payload in self._opened_before(kind, command["unit"]):
+        for known, payload in self._opened_before(kind, command["unit"]):
             if all(payload.get(key) == command.get(key) for key in same):
-                self.found.append(case_id)
+                self.found.append(known)
                 return None
-        case_id = self.send(user_id, "/cases", command, days_ago).get("case_id")
+        case_id: str | None = self.send(user_id, "/cases", command, days_ago).get("case_id")
         if case_id:
             self.opened.append(case_id)
         return case_id
