@@ -79,7 +79,9 @@ def _is_enum(tp: Any) -> bool:
 def _enum_value(enum_type: type[enum.Enum], text: str) -> str:
     """Accept the English code or its Chinese label."""
     for value, label in ENUMS.get(enum_type.__name__, {}).items():
-        if text == label:
+        short = label.partition("（")[0]  # 最低生活保障（低保）: either part will do
+        aside = label.partition("（")[2].removesuffix("）")
+        if text in (label, short, aside):
             return value
     return text
 
@@ -297,6 +299,7 @@ def _typer_parameter(option: Option) -> inspect.Parameter:
 def build(model: type[BaseModel], options: list[Option], given: dict[str, Any]) -> dict[str, Any]:
     """The command's body from the options given; absent options leave the model's defaults."""
     body: dict[str, Any] = {"type": model.model_fields["type"].default}
+    _required_parts(model, body)
     for option in options:
         raw = given.get(option.param)
         if raw is None or (option.is_list and not raw):
@@ -311,6 +314,15 @@ def build(model: type[BaseModel], options: list[Option], given: dict[str, Any]) 
             target = target.setdefault(name, {})
         target[option.path[-1]] = None if raw is None else option.convert(raw)
     return body
+
+
+def _required_parts(model: type[BaseModel], into: dict[str, Any]) -> None:
+    """A required nested model is there even when none of its fields was given (its fields
+    may all have defaults: RegisterIntake's person when nothing is known)."""
+    for name, info in model.model_fields.items():
+        tp, _ = _unwrap(info.annotation)
+        if _is_model(tp) and info.is_required():
+            _required_parts(tp, into.setdefault(name, {}))
 
 
 def one_line(error: ValidationError, options: list[Option]) -> str:
