@@ -11,28 +11,28 @@ from rich.table import Table
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
+from domain.catalogue import event_label
 from domain.summaries import local_time
 
-app = typer.Typer(
-    help="Audit: evidence export and offline verification (审计).", no_args_is_help=True
-)
+app = typer.Typer(cls=ChineseGroup, help="审计：证据导出、离线校验。", no_args_is_help=True)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def export(
     case_id: str,
     out: Annotated[
-        Path | None, typer.Option(help="File to write (default CASE-evidence.json)")
+        Path | None, typer.Option(help="写入的文件（默认 案件编号-evidence.json）")
     ] = None,
 ) -> None:
-    """Download a case's evidence file: events, hash chain and digest."""
+    """下载案件的证据文件：事件、哈希链和摘要。"""
     target = out or Path(f"{case_id}-evidence.json")
     body = call(lambda api: api.request_bytes("GET", f"/cases/{case_id}/export"))
     target.write_bytes(body)
     render.console.print(f"已导出 {case_id} → {target} ({len(body)} bytes)")
 
 
-@app.command("verify-export")
+@app.command("verify-export", cls=ChineseCommand)
 def verify_export(
     file: Annotated[Path, typer.Argument(help="证据文件，如 RSC-2026-000001-evidence.json")],
     json_out: JsonOpt = False,
@@ -66,14 +66,14 @@ def verify_export(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def diff(
     case_id: str,
-    from_version: Annotated[int, typer.Option("--from", min=0)],
-    to_version: Annotated[int, typer.Option("--to", min=1)],
+    from_version: Annotated[int, typer.Option("--from", min=0, help="起始版本")],
+    to_version: Annotated[int, typer.Option("--to", min=1, help="结束版本")],
     json_out: JsonOpt = False,
 ) -> None:
-    """What changed in the case's state between two versions."""
+    """两个版本之间案件状态的变化。"""
     result = call(
         lambda api: api.get(
             f"/cases/{case_id}/diff", from_version=from_version, to_version=to_version
@@ -83,7 +83,8 @@ def diff(
         render.as_json(result)
         return
     table = Table(
-        title=f"{case_id} 版本 {from_version} → {to_version}: {', '.join(result['events'])}"
+        title=f"{case_id} 版本 {from_version} → {to_version}："
+        + "、".join(event_label(e) for e in result["events"])
     )
     for header in ("字段", "之前", "之后"):
         table.add_column(header)
@@ -103,7 +104,7 @@ RUN_STATUS = {
 }
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def runs(case_id: str, json_out: JsonOpt = False) -> None:
     """承载该案件的 Temporal 运行记录（运行编号和 Temporal UI 链接）。"""
     result = call(lambda api: api.get(f"/cases/{case_id}/runs"))

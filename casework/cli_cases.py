@@ -8,6 +8,7 @@ import typer
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
 from casework.cli_schema import command_function
 from domain.case import GrantExtension
 from domain.catalogue import KINDS, STAGES, command_label
@@ -23,7 +24,7 @@ def kind_code(kind: str) -> str:
     return kind
 
 
-app = typer.Typer(help="案件：列表、状态、历史、校验、延期和督办队列。", no_args_is_help=True)
+app = typer.Typer(cls=ChineseGroup, help="案件：列表、状态、历史、校验。", no_args_is_help=True)
 
 
 def stage_code(stage: str, kind: str | None) -> str:
@@ -43,7 +44,7 @@ def stage_code(stage: str, kind: str | None) -> str:
     raise typer.Exit(2)
 
 
-@app.command("list")
+@app.command("list", cls=ChineseCommand)
 def list_cases(
     kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     stage: Annotated[
@@ -74,7 +75,7 @@ def list_cases(
     render.as_json(items) if json_out else render.case_list(items)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def show(
     case_id: str,
     as_of: Annotated[
@@ -93,14 +94,14 @@ def show(
     render.as_json(detail["state"])
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def history(case_id: str, json_out: JsonOpt = False) -> None:
     """案件的全部事件：时间、操作人、事件、摘要和哈希。"""
     events = call(lambda api: api.get(f"/cases/{case_id}/history"))
     render.as_json(events) if json_out else render.history(case_id, events)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def verify(case_id: str, json_out: JsonOpt = False) -> None:
     """重新计算案件的哈希链；被改动时退出码为 1。"""
     result = call(lambda api: api.get(f"/cases/{case_id}/verify"))
@@ -109,12 +110,12 @@ def verify(case_id: str, json_out: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
-app.command("extend", help=command_label("GrantExtension"))(
+app.command("extend", help=command_label("GrantExtension"), cls=ChineseCommand)(
     command_function(RESCUE, GrantExtension)  # GrantExtension is the same in every lifecycle
 )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def queue(json_out: JsonOpt = False) -> None:
     """我的督办队列：升级到我这一级的未结案件。"""
     items = call(lambda api: api.get("/queue"))

@@ -6,9 +6,37 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from typer import Abort
+from typer import Abort, rich_utils
 from typer._click import exceptions as click  # typer ships its own click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+
+# Typer's own words on every help page, in Chinese (these module constants are its settings).
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.ABORTED_TEXT = "已取消"
+HELP_TEXT = "显示此帮助并退出"
+
+
+class _ChineseHelp:
+    """The --help option's own help, in Chinese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+
+class ChineseCommand(_ChineseHelp, TyperCommand):
+    """A subcommand whose help page speaks Chinese throughout."""
+
+
+class ChineseGroup(_ChineseHelp, TyperGroup):
+    """A group of subcommands whose help page speaks Chinese throughout."""
 
 
 def one_line(error: click.ClickException) -> str:
@@ -28,7 +56,7 @@ def one_line(error: click.ClickException) -> str:
     return message
 
 
-class OneLineErrors(TyperGroup):
+class OneLineErrors(ChineseGroup):
     """The top-level group: usage errors print one line (and the exit code 2) to stderr."""
 
     def main(

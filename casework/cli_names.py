@@ -110,5 +110,12 @@ NAMES: dict[str, str] = {
 }
 
 
+# Options whose field names are too long to type: field name -> option name.
+OPTION_NAMES: dict[str, str] = {
+    "infectious_critical_or_injured": "to_hospital",  # screening: → hospital
+    "danger_drugs_or_fugitive": "to_police",  # screening: → police
+}
+
+
 def cli_name(command_type: str) -> str:
     return NAMES.get(command_type) or re.sub(r"(?<!^)(?=[A-Z])", "-", command_type).lower()

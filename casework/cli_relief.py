@@ -10,12 +10,14 @@ import typer
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
 from casework.cli_schema import InputError, add_lifecycle_commands, fen
 from domain.catalogue import enum_label
 from domain.relief import RELIEF
 
 app = typer.Typer(
-    help="社会救助：申请、受理、核对、调查、公示、审核确认、复议、纠错、政策找人。",
+    cls=ChineseGroup,
+    help="社会救助：低保、特困、临时救助。",
     no_args_is_help=True,
 )
 add_lifecycle_commands(app, RELIEF)
@@ -23,7 +25,7 @@ add_lifecycle_commands(app, RELIEF)
 Assets = Annotated[str, typer.Option("--assets", help="核对家庭财产（元）")]
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def reply(
     case_id: str,
     key: Annotated[str, typer.Option(help="核对请求编号")],
@@ -53,7 +55,7 @@ def reply(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def money(case_id: str, json_out: JsonOpt = False) -> None:
     """每月应发金额、补发、追回和罚款。"""
     result = call(lambda api: api.get(f"/relief/{case_id}/money"))

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import typer
 
+from casework.cli_errors import ChineseGroup
 from casework.cli_schema import add_lifecycle_commands
 from domain.rescue import RESCUE
 from domain.rescue.weather import WEATHER
 
 app = typer.Typer(
-    help="流浪乞讨人员救助：发现、入站、寻亲、一人一策、离站、回访。", no_args_is_help=True
+    cls=ChineseGroup,
+    help="流浪乞讨人员救助（含极端天气应急）。",
+    no_args_is_help=True,
 )
 add_lifecycle_commands(app, RESCUE)
 add_lifecycle_commands(app, WEATHER)

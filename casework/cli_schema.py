@@ -22,16 +22,19 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import typer
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from rich.cells import cell_len
 
 from casework import render
 from casework.cli_common import call, send
-from casework.cli_names import cli_name
+from casework.cli_errors import ChineseCommand
+from casework.cli_names import OPTION_NAMES, cli_name
 from domain.calendar import SHANGHAI
 from domain.catalogue import CLOCKS, ENUMS, command_label, field_label
 from domain.catalogue.errors import VALIDATION
 from domain.lifecycle import Lifecycle
 
 MONEY_SUFFIX = "_fen"
+HELP_WIDTH = 26  # cells: what the help column holds in an 80-column terminal
 LIST_SEPARATOR = "|"
 
 
@@ -73,18 +76,12 @@ def _is_enum(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, enum.Enum)
 
 
-def _choices(enum_type: type[enum.Enum]) -> str:
-    labels = ENUMS.get(enum_type.__name__, {})
-    return " | ".join(
-        f"{m.value}（{labels[str(m.value)]}）" if str(m.value) in labels else str(m.value)
-        for m in enum_type
-    )
-
-
 def _enum_value(enum_type: type[enum.Enum], text: str) -> str:
     """Accept the English code or its Chinese label."""
     for value, label in ENUMS.get(enum_type.__name__, {}).items():
-        if text == label:
+        short = label.partition("（")[0]  # 最低生活保障（低保）: either part will do
+        aside = label.partition("（")[2].removesuffix("）")
+        if text in (label, short, aside):
             return value
     return text
 
@@ -109,6 +106,7 @@ class Option:
     required: bool
     nullable: bool
     help: str
+    default_true: bool = False  # a flag that is on unless turned off: offer --no-…
 
     @property
     def is_flag(self) -> bool:
@@ -168,22 +166,40 @@ def _item_format(model: type[BaseModel]) -> str:
 
 
 def _help(label: str, name: str, tp: Any, is_list: bool, required: bool) -> str:
-    text = label
+    """Help for one option, in short lines: the help column cuts a long line, it never wraps
+    a run of Chinese (it has no spaces to wrap at)."""
+    head = label
     if name.endswith(MONEY_SUFFIX) and tp is int:
-        text += "（元）"
-    if _is_enum(tp):
-        text += "：" + _choices(tp)
-    elif _is_model(tp):
-        text += f"，格式：{_item_format(tp)}（可写 字段=值，或 JSON）"
-    elif tp is date:
-        text += "（YYYY-MM-DD" + ("，默认今天" if required else "") + "）"
-    elif tp is datetime:
-        text += "（YYYY-MM-DDTHH:MM）"
+        head += "（元）"
     if is_list:
-        text += "，可重复"
+        head += "，可重复"
     if required and tp is not bool:
-        text += " [必填]"
-    return text
+        head += " [必填]"
+    lines = [head]
+    if _is_enum(tp):
+        labels = ENUMS.get(tp.__name__, {})
+        lines += [f"{m.value} {labels.get(str(m.value), '')}".strip() for m in tp]
+    elif _is_model(tp):
+        lines += ["格式：" + _item_format(tp), "（可写 字段=值，或 JSON）"]
+    elif tp is date:
+        lines.append("YYYY-MM-DD" + ("，默认今天" if required else ""))
+    elif tp is datetime:
+        lines.append("YYYY-MM-DDTHH:MM")
+    return "\n\n".join(piece for line in lines for piece in _short(line))
+
+
+def _short(line: str, width: int = HELP_WIDTH) -> list[str]:
+    """A line cut into pieces of at most `width` cells, at a separator where one is near."""
+    pieces: list[str] = []
+    while cell_len(line) > width:
+        cut = 1
+        while cut < len(line) and cell_len(line[: cut + 1]) <= width:
+            cut += 1
+        soft = max(line.rfind(sep, 0, cut) for sep in ("|", "、", "，", " "))
+        cut = soft + 1 if soft > cut // 2 else cut
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    return [*pieces, line] if line else pieces
 
 
 Leaf = tuple[tuple[str, ...], FieldInfo, str]  # path, field, the model that holds it
@@ -229,12 +245,15 @@ def options_of(model: type[BaseModel]) -> list[Option]:
                 required=required,
                 nullable=nullable,
                 help=_help(field_label(path[-1], owner), path[-1], tp, is_list, required),
+                default_true=info.default is True,
             )
         )
     return options
 
 
 def _list_aware_name(path: tuple[str, ...], info: FieldInfo) -> str:
+    if path[-1] in OPTION_NAMES:
+        return OPTION_NAMES[path[-1]]
     tp, _ = _unwrap(info.annotation)
     return _singular(path[-1]) if get_origin(tp) is list else path[-1]
 
@@ -249,14 +268,29 @@ def _parent_required(model: type[BaseModel], path: tuple[str, ...]) -> list[bool
     return required
 
 
+def _metavar(option: Option) -> str:
+    if option.path[-1].endswith(MONEY_SUFFIX) and option.tp is int:
+        return "金额"
+    if _is_enum(option.tp):
+        return "选项"
+    if _is_model(option.tp):
+        return "条目"
+    return {int: "整数", date: "日期", datetime: "时间"}.get(option.tp, "文字")
+
+
 def _typer_parameter(option: Option) -> inspect.Parameter:
     if option.is_flag:
-        flag = f"{option.flag}/--no-{option.flag[2:]}"
+        flag = f"{option.flag}/--no-{option.flag[2:]}" if option.default_true else option.flag
         annotation: Any = Annotated[bool | None, typer.Option(flag, help=option.help)]
     elif option.is_list:
-        annotation = Annotated[list[str] | None, typer.Option(option.flag, help=option.help)]
+        annotation = Annotated[
+            list[str] | None,
+            typer.Option(option.flag, help=option.help, metavar=_metavar(option)),
+        ]
     else:
-        annotation = Annotated[str | None, typer.Option(option.flag, help=option.help)]
+        annotation = Annotated[
+            str | None, typer.Option(option.flag, help=option.help, metavar=_metavar(option))
+        ]
     return inspect.Parameter(
         option.param, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
     )
@@ -265,6 +299,7 @@ def _typer_parameter(option: Option) -> inspect.Parameter:
 def build(model: type[BaseModel], options: list[Option], given: dict[str, Any]) -> dict[str, Any]:
     """The command's body from the options given; absent options leave the model's defaults."""
     body: dict[str, Any] = {"type": model.model_fields["type"].default}
+    _required_parts(model, body)
     for option in options:
         raw = given.get(option.param)
         if raw is None or (option.is_list and not raw):
@@ -279,6 +314,15 @@ def build(model: type[BaseModel], options: list[Option], given: dict[str, Any]) 
             target = target.setdefault(name, {})
         target[option.path[-1]] = None if raw is None else option.convert(raw)
     return body
+
+
+def _required_parts(model: type[BaseModel], into: dict[str, Any]) -> None:
+    """A required nested model is there even when none of its fields was given (its fields
+    may all have defaults: RegisterIntake's person when nothing is known)."""
+    for name, info in model.model_fields.items():
+        tp, _ = _unwrap(info.annotation)
+        if _is_model(tp) and info.is_required():
+            _required_parts(tp, into.setdefault(name, {}))
 
 
 def one_line(error: ValidationError, options: list[Option]) -> str:
@@ -330,7 +374,9 @@ def command_function(lifecycle: Lifecycle[Any], model: type[BaseModel]) -> Calla
             inspect.Parameter(
                 "case_id",
                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                annotation=Annotated[str, typer.Argument(help="案件编号，如 RSC-2026-000001")],
+                annotation=Annotated[
+                    str, typer.Argument(help="如 RSC-2026-000001", metavar="案件编号")
+                ],
             )
         )
     params += [_typer_parameter(o) for o in options]
@@ -358,4 +404,6 @@ def add_lifecycle_commands(app: typer.Typer, lifecycle: Lifecycle[Any]) -> None:
         type_ = model.model_fields["type"].default
         if type_ in SYSTEM_ONLY:
             continue
-        app.command(cli_name(type_), help=command_label(type_))(command_function(lifecycle, model))
+        app.command(cli_name(type_), help=command_label(type_), cls=ChineseCommand)(
+            command_function(lifecycle, model)
+        )

@@ -12,13 +12,15 @@ from rich.table import Table
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
 from casework.cli_schema import add_lifecycle_commands
 from domain.calendar import SHANGHAI
 from domain.catalogue import ENUMS
 from domain.socialorg import SOCIAL_ORG
 
 app = typer.Typer(
-    help="社会组织：登记、年检年报、等级评估、变更、注销与撤销。",
+    cls=ChineseGroup,
+    help="社会组织：登记、年检、评估、注销。",
     no_args_is_help=True,
 )
 add_lifecycle_commands(app, SOCIAL_ORG)
@@ -34,7 +36,7 @@ def _time(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def batch(
     year: Annotated[int | None, typer.Option(help="年检年度（默认当前年度）")] = None,
     status: Annotated[str | None, typer.Option(help=" | ".join(STATUS_ZH))] = None,
@@ -74,7 +76,7 @@ def batch(
     render.console.print(table)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def summary(
     year: Annotated[int | None, typer.Option(help="年检年度（默认当前年度）")] = None,
     unit: Annotated[str | None, typer.Option(help="单位")] = None,

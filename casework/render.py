@@ -22,7 +22,7 @@ def as_json(data: Any) -> None:
 def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
     table = Table(title="案件列表" + (f"（共 {total} 件）" if total else ""))
     for header in ("案件编号", "类型", "阶段", "单位", "督办级别", "下一到期", "超期"):
-        table.add_column(header)
+        table.add_column(header, no_wrap=header == "案件编号")  # an id is read whole
     for item in items:
         table.add_row(
             item["case_id"],
@@ -39,7 +39,7 @@ def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
 def history(case_id: str, events: list[dict[str, Any]]) -> None:
     table = Table(title=f"{case_id} 历史记录")
     for header in ("版本", "时间", "操作人", "事件", "摘要", "哈希"):
-        table.add_column(header)
+        table.add_column(header, no_wrap=header in ("版本", "哈希"))
     for e in events:
         table.add_row(
             str(e["version"]),
