@@ -13,11 +13,13 @@ from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
 from api.routers import (
+    anchors,
     audit,
     auth,
     cases,
     console,
     health,
+    paper_files,
     relief,
     socialorg,
     stats,
@@ -83,8 +85,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         auth.router,
         users.router,
         cases.router,
+        paper_files.router,
         cases.queue_router,
         audit.router,
+        anchors.router,
         console.router,
         relief.router,
         socialorg.router,
