@@ -44,7 +44,7 @@ async function renderWorkbench() {
   const reviewRows = reviews.map((r) => `
     <tr data-case="${esc(r.case_id)}"><td><a href="#/case/${encodeURIComponent(r.case_id)}">${esc(r.case_id)}</a></td>
     <td>${esc(label.kind(r.kind))}</td><td>${esc(label.stage(r.kind, r.stage))}</td>
-    <td>${esc(r.commands.map(label.command).join("、"))}</td><td>${esc(r.makers.join("、"))}</td><td>${esc(time(r.updated_at))}</td></tr>`).join("");
+    <td>${esc(r.commands.map(label.command).join("、"))}</td><td>${r.makers.map((m) => `<span class="code">${esc(m)}</span>`).join("、")}</td><td>${esc(time(r.updated_at))}</td></tr>`).join("");
   const openers = openings.map(({ kind, command }) =>
     `<button type="button" class="open" data-kind="${esc(kind)}" data-type="${esc(command)}">${esc(label.kind(kind))}：${esc(label.command(command))}</button>`).join(" ");
   view.innerHTML = `
@@ -107,7 +107,7 @@ function timelineRows(kind, history) {
     const late = Math.abs(new Date(e.recorded_at) - new Date(e.occurred_at)) > LATE_ENTRY_MS;
     return `<tr class="${late ? "late-entry" : ""}" data-version="${e.version}"><td>${e.version}</td><td>${esc(time(e.occurred_at))}</td>
       <td>${late ? `<span class="late-mark">补录</span> ${esc(time(e.recorded_at))}` : ""}</td>
-      <td>${esc(e.actor === "system" ? label.role("system") : e.actor)}（${esc(e.actor_role_label || label.role(e.actor_role))}）</td>
+      <td>${e.actor === "system" ? esc(label.role("system")) : `<span class="code">${esc(e.actor)}</span>`}（${esc(e.actor_role_label || label.role(e.actor_role))}）</td>
       <td title="${esc(e.type)}">${esc(e.type_label || label.event(e.type))}</td><td>${esc(e.summary || "")}</td>
       <td class="hash" title="${esc(e.hash)}">${esc(e.hash.slice(0, 16))}</td></tr>`;
   }).join("");

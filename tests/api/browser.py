@@ -77,13 +77,13 @@ async def sign_in(page: Any, base_url: str, user_id: str, password: str) -> None
     await page.locator("#who").filter(has_text=user_id).wait_for()
 
 
-# English words a staff member may see: their own codes (case ids, user ids) are filtered out
-# before the check; these few are what the bureau writes in Latin letters itself.
+# English words a staff member may see: codes (case ids, user ids: the console marks them
+# `.code`) are left out of the check; these few are what the bureau writes in Latin letters.
 ALLOWED_LATIN = frozenset({"CSV", "DNA", "L1", "L2", "L3", "ID"})
 
 _VISIBLE_TEXT = """() => {
   const copy = document.body.cloneNode(true);
-  copy.querySelectorAll('script, style, .hash, details, [hidden], option[value=""]').forEach(n => n.remove());
+  copy.querySelectorAll('script, style, .hash, .code, details, [hidden], option[value=""]').forEach(n => n.remove());
   return copy.innerText;
 }"""
 
