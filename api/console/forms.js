@@ -106,6 +106,8 @@ function listControl(s, root, name, path, required) {
   const addRow = () => {
     const index = rows.length;
     const inner = control(s.items || {}, root, name, `${path}.${index}`, true);
+    const legend = inner.node.tagName === "FIELDSET" ? inner.node.querySelector("legend") : null;
+    if (legend) legend.textContent = `${fieldLabel(name)} ${rows.length + 1}`;
     const remove = element("button", { type: "button", class: "remove", text: "删除" });
     const row = element("div", { class: "repeat-item" }, [inner.node, remove]);
     const entry = { inner, row };
@@ -136,7 +138,9 @@ function objectControl(s, root, name, path, required, nullable) {
     } else if (child.inline) {
       row = element("div", { class: "field" }, [child.node]);
     } else {
-      row = element("label", { class: "field" }, [element("span", { class: "name", text: fieldLabel(key) + mark }), child.node]);
+      // One input: a label around it; several (a list, a set of choices): a plain row.
+      const many = child.node.classList.contains("repeat") || child.node.classList.contains("choices");
+      row = element(many ? "div" : "label", { class: "field" }, [element("span", { class: "name", text: fieldLabel(key) + mark }), child.node]);
     }
     fieldset.append(row);
     fields.push([key, child]);

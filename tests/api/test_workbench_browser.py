@@ -226,6 +226,50 @@ async def test_a_paper_file_entered_late_shows_which_clock_is_overdue_and_by_how
         await no_english(page, case_id)
 
 
+STREET_OPERATOR = Actor(user_id="op-street-wb", role=Role.OPERATOR, unit="潍坊新村街道")
+
+
+async def test_a_street_office_takes_an_application_with_a_household_of_two(
+    served: str, ledger: Ledger, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A list of nested objects (household members) as repeatable fieldsets, enum lists as
+    boxes, a boolean, and money in fen: the generated form sends what the model asks for."""
+    shots = screenshots(tmp_path, "relief-application")
+    await save_user(engine, STREET_OPERATOR, "秦经办", PASSWORD)
+    async with browser_page() as page:
+        await sign_in(page, served, STREET_OPERATOR.user_id, PASSWORD)
+        await page.click("button.open[data-type=ApplyForAssistance]")
+        form = page.locator("form.command[data-command=ApplyForAssistance]")
+        await form.locator("select[name=programme]").select_option("dibao")
+        await form.locator("input[name=unit]").fill(STREET_OPERATOR.unit)
+        members = form.locator("[data-field='household.members']")
+        await members.locator("button.add").click()  # one member is there already
+        await form.locator("input[name='household.members.0.name']").fill("王某")
+        await form.locator("input[name='household.members.0.age']").fill("46")
+        await form.locator("input[name='household.members.1.name']").fill("王小某")
+        await form.locator("input[name='household.members.1.relation']").fill("子")
+        await form.locator("input[name='household.members.1.age']").fill("12")
+        await form.locator("input[name='household.declared_income_fen']").fill("120000")
+        await form.locator("input[name=consent_to_verification]").check()
+        for paper in ("id_document", "household_register", "income_proof", "asset_declaration"):
+            await form.locator(f"input[data-field='papers.{paper}']").check()
+        await page.screenshot(path=str(shots / "1-application.png"), full_page=True)
+        await no_english(page, STREET_OPERATOR.user_id)
+        await form.locator("button[type=submit]").click()
+        await page.locator("#stage").wait_for()
+        case_id = (await page.locator("h2").inner_text()).split(" · ")[0].strip()
+        await page.screenshot(path=str(shots / "2-applied.png"), full_page=True)
+        await no_english(page, case_id, STREET_OPERATOR.user_id)
+
+    applied = (await ledger.read_stream(case_id))[0]
+    household = applied.payload["household"]
+    assert [(m["name"], m["relation"], m["age"]) for m in household["members"]] == [
+        ("王某", "本人", 46),
+        ("王小某", "子", 12),
+    ]
+    assert household["declared_income_fen"] == 120000
+
+
 ORG_OPERATOR = Actor(user_id="op-org-wb", role=Role.OPERATOR, unit="浦东新区社会组织管理局")
 
 
