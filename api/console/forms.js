@@ -58,6 +58,11 @@ function control(schema, root, name, path, required) {
     if (s.default !== undefined && s.default !== null) input.value = s.default;
     return { node: input, read: () => (input.value === "" ? (optional || nullable ? undefined : null) : Number(input.value)) };
   }
+  const known = formChoices[path];
+  if (s.type === "string" && known) {
+    // A value the case itself names (e.g. one of its running clocks): chosen, not typed.
+    return choiceControl({ enum: Object.keys(known), default: s.default }, name, path, required && !nullable, known);
+  }
   if (s.type === "string") {
     const long = (s.maxLength ?? 0) > 200;
     const kind = s.format === "date" ? "date" : s.format === "date-time" ? "datetime-local" : "text";
@@ -77,11 +82,11 @@ function control(schema, root, name, path, required) {
   return { node: input, read: () => (input.value === "" ? undefined : input.value) };
 }
 
-function choiceControl(s, name, path, required) {
+function choiceControl(s, name, path, required, names) {
   const select = element("select", { name: path, "data-field": path, required });
   select.append(element("option", { value: "", text: required ? "请选择" : "（不填）" }));
   for (const value of s.enum) {
-    const option = element("option", { value, text: label.value(value, s.title) });
+    const option = element("option", { value, text: names ? names[value] : label.value(value, s.title) });
     if (s.default === value) option.selected = true;
     select.append(option);
   }
@@ -169,9 +174,13 @@ function objectControl(s, root, name, path, required, nullable) {
   return { node: fieldset, read };
 }
 
+// Values the case names for some fields, by field path: { clock: { plan_approval: "…" } }.
+let formChoices = {};
+
 // A whole command's form: fields, an optional paper-file date, and a submit button. `onSubmit`
 // receives the command and the paper date (or null); the form and what was typed stay.
-function commandForm(type, schema, { backdating, onSubmit }) {
+function commandForm(type, schema, { backdating, onSubmit, choices }) {
+  formChoices = choices || {};
   const form = element("form", { class: "command", "data-command": type });
   form.append(element("h4", { text: label.command(type) }));
   const body = objectControl(schema, schema, "", "", true);

@@ -155,7 +155,7 @@ async function renderCase(caseId, asOf) {
     const hidden = new Set(["EscalateClock"]);
     for (const type of offers.yours.filter((t) => !hidden.has(t))) {
       const button = element("button", { type: "button", class: "offer", "data-command": type, text: label.command(type) });
-      button.addEventListener("click", () => showCommandForm(caseId, kind, type));
+      button.addEventListener("click", () => showCommandForm(caseId, kind, type, state));
       holder.append(button);
     }
     if (!holder.children.length) holder.textContent = "此案件现在没有您可办理的事项。";
@@ -167,11 +167,13 @@ async function renderCase(caseId, asOf) {
   });
 }
 
-function showCommandForm(caseId, kind, type) {
+function showCommandForm(caseId, kind, type, state) {
+  const clocks = Object.fromEntries(Object.keys(state.clocks || {}).map((name) => [name, label.clock(name)]));
   const holder = document.getElementById("command-form");
   holder.innerHTML = "";
   holder.append(commandForm(type, schemaOf(kind, type), {
     backdating: catalogue.settings.backdating,
+    choices: { clock: clocks },
     onSubmit: async (command, at, outcome, form) => {
       const answer = await submitCommand(`/cases/${encodeURIComponent(caseId)}/commands`, command, at, outcome, form);
       if (answer) { await renderCase(caseId, ""); showDone(type); }

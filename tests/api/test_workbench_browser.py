@@ -18,7 +18,7 @@ from api.deps import Services
 from api.gateway import CaseGateway
 from domain.actors import Actor, Role
 from domain.calendar import SHANGHAI
-from domain.catalogue import COMMANDS, ERRORS, LEVELS, RUNGS, STAGES
+from domain.catalogue import CLOCKS, COMMANDS, ERRORS, LEVELS, RUNGS, STAGES
 from store.ledger import Ledger
 from store.users import save_user
 from tests.api.browser import browser_page, english_words, screenshots, sign_in
@@ -182,7 +182,7 @@ async def test_an_approver_approves_a_plan_drafted_by_someone_else(
 
 
 async def test_a_paper_file_entered_late_shows_which_clock_is_overdue_and_by_how_long(
-    served: str, tmp_path: Path
+    served: str, ledger: Ledger, tmp_path: Path
 ) -> None:
     """Reported and taken in twelve days ago on paper: the plan approval's clock counted from
     then has run out, the case escalated at once, and its page says by how many days."""
@@ -224,6 +224,26 @@ async def test_a_paper_file_entered_late_shows_which_clock_is_overdue_and_by_how
         assert await page.locator("#late-entries").count() == 1
         await page.screenshot(path=str(shots / "overdue.png"), full_page=True)
         await no_english(page, case_id)
+
+    async with browser_page() as page:  # the district supervisor grants an extension
+        await sign_in(page, served, SUPERVISOR.user_id, PASSWORD)
+        await page.goto(f"{served}/console#/case/{case_id}")
+        form = await open_form(page, "GrantExtension")
+        clock = form.locator("select[name=clock]")
+        assert CLOCKS["plan_approval"] in await clock.inner_text()  # the case's own clocks
+        await clock.select_option("plan_approval")
+        await form.locator("input[name=by]").fill("10")
+        await form.locator("textarea[name=reason], input[name=reason]").fill(
+            "待医院出具诊断后再定方案"
+        )
+        await form.locator("button[type=submit]").click()
+        await page.locator("#done").wait_for()
+        await page.screenshot(path=str(shots / "extended.png"), full_page=True)
+        await no_english(page, case_id)
+    extended = [e for e in await ledger.read_stream(case_id) if e.type == "ClockExtended"]
+    assert [(e.payload["clock"]["spec"]["name"], e.payload["by"]) for e in extended] == [
+        ("plan_approval", 10)
+    ]
 
 
 STREET_OPERATOR = Actor(user_id="op-street-wb", role=Role.OPERATOR, unit="潍坊新村街道")
