@@ -89,9 +89,9 @@ def show(
         render.as_json(detail)
         return
     render.console.print(
-        f"{detail['case_id']}  阶段: {detail['stage_label']}  版本: {detail['version']}"
+        f"{detail['case_id']}  阶段：{detail['stage_label']}  版本：{detail['version']}"
     )
-    render.as_json(detail["state"])
+    render.state(detail["kind"], detail["state"])
 
 
 @app.command(cls=ChineseCommand)
