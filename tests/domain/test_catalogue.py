@@ -187,6 +187,20 @@ def test_every_refusal_code_raised_has_a_chinese_reason() -> None:
     assert missing == {}
 
 
+def test_every_domain_refusal_names_its_code_literally() -> None:
+    """A code computed at run time would escape the scan above: there is none."""
+    computed = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _parsed()
+        if path.is_relative_to(ROOT / "domain")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _called(node) == "DomainError"
+        and not (node.args and isinstance(node.args[0], ast.Constant))
+    ]
+    assert computed == []
+
+
 def test_every_clock_a_rule_can_start_has_a_label() -> None:
     names, families = clock_names()
     assert {"family_search_notice", "whole_process", "authority_report", "next_cycle"} <= names
