@@ -12,7 +12,19 @@ from fastapi.responses import JSONResponse
 from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
-from api.routers import audit, auth, cases, console, health, relief, socialorg, users, vocabulary
+from api.routers import (
+    anchors,
+    audit,
+    auth,
+    cases,
+    console,
+    health,
+    paper_files,
+    relief,
+    socialorg,
+    users,
+    vocabulary,
+)
 from casework.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
@@ -64,15 +76,20 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return problems.answer(422, "invalid_request", "the request is not valid", errors)
+        return JSONResponse(
+            status_code=422,
+            content=problems.problem_body("invalid_request", "the request is not valid", errors),
+        )
 
     for router in (
         health.router,
         auth.router,
         users.router,
         cases.router,
+        paper_files.router,
         cases.queue_router,
         audit.router,
+        anchors.router,
         console.router,
         relief.router,
         socialorg.router,

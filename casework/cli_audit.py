@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from casework import render
+from casework import cli_anchors, render
+from casework.cli_anchors import PublicKeysOpt, public_keys
 from casework.cli_common import JsonOpt, call
 from casework.cli_errors import ChineseCommand, ChineseGroup
 from domain.catalogue import event_label
@@ -32,12 +33,22 @@ def export(
     render.console.print(f"已导出 {case_id} → {target} ({len(body)} bytes)")
 
 
+app.command("anchor", cls=ChineseCommand)(cli_anchors.anchor)
+app.command("verify", cls=ChineseCommand)(cli_anchors.verify)
+app.command("public-key", cls=ChineseCommand)(cli_anchors.public_key)
+app.command("keygen", cls=ChineseCommand)(cli_anchors.keygen)
+
+
 @app.command("verify-export", cls=ChineseCommand)
 def verify_export(
     file: Annotated[Path, typer.Argument(help="证据文件，如 RSC-2026-000001-evidence.json")],
+    keys: PublicKeysOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """离线校验证据文件（无需服务器）；文件被改动时退出码为 1。"""
+    """离线校验证据文件（无需服务器）；文件被改动时退出码为 1。
+
+    给出 --public-key 时同时校验文件中的锚定证明（且必须有）。
+    """
     from store.evidence import verify_export as verify
 
     try:
@@ -46,13 +57,24 @@ def verify_export(
         reason = "文件不存在" if isinstance(error, FileNotFoundError) else "无法读取"
         render.errors.print(f"无法校验 {file}：{reason}", soft_wrap=True, markup=False)
         raise typer.Exit(2) from None
-    result = verify(content)
+    result = verify(content, public_keys(keys) if keys else None)
     if json_out:
         render.as_json(result.model_dump())
     elif result.valid:
         render.console.print(
             f"[green]校验通过[/green] {result.case_id}：{result.events} 条事件，链尾 {result.head_hash}"
         )
+        if result.anchor_checked:
+            render.console.print(
+                f"[green]已锚定[/green] 前 {result.anchored_version} 版（共 {result.events} 版）"
+                f"在 {result.anchor_id} 中（签名和包含证明已校验）"
+            )
+        else:
+            render.console.print(
+                "[yellow]未校验锚定[/yellow]（请给出 --public-key）"
+                if result.anchor_id
+                else "[yellow]文件中没有锚定证明[/yellow]"
+            )
     else:
         where = []
         if result.version is not None:

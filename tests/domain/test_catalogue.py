@@ -33,6 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
     p for folder in ("domain", "api", "workflows") for p in (ROOT / folder).rglob("*.py")
 )
+# Refusals and error answers, and which positional argument is their code.
+CODE_ARGUMENT = {
+    "DomainError": 0,
+    "CommandRefused": 0,
+    "PaperFileStepRefused": 0,
+    "PaperFileRefused": 1,
+    "_answer": 1,
+}
 # Functions whose first argument is a clock's name.
 CLOCK_FACTORIES = frozenset({"report_deadline", "months_spec", "timer"})
 
@@ -72,13 +80,19 @@ def refusal_codes() -> dict[str, str]:
                 continue
             name = _called(node)
             literal: ast.expr | None = None
-            if name in ("DomainError", "CommandRefused", "answer"):
-                index = 1 if name == "answer" else 0
+            suffix = ""
+            if name in CODE_ARGUMENT:
+                index = CODE_ARGUMENT[name]
                 literal = node.args[index] if len(node.args) > index else None
-            elif name == "ApplicationError":
-                literal = next((k.value for k in node.keywords if k.arg == "type"), None)
+            elif name in ("ApplicationError", "Problem", "problem_body"):
+                keyword = "type" if name == "ApplicationError" else "code"
+                literal = next((k.value for k in node.keywords if k.arg == keyword), None)
+                if literal is None and name == "problem_body" and node.args:
+                    literal = node.args[0]
+            elif name == "ServiceUnavailable" and node.args:
+                literal, suffix = node.args[0], "_unavailable"  # answered as <service>_unavailable
             if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
-                codes.setdefault(literal.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+                codes.setdefault(literal.value + suffix, f"{path.relative_to(ROOT)}:{node.lineno}")
     return codes
 
 
