@@ -78,7 +78,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return problems.answer(422, "invalid_request", "the request is not valid", errors)
+        return JSONResponse(
+            status_code=422,
+            content=problems.problem_body("invalid_request", "the request is not valid", errors),
+        )
 
     for router in (
         health.router,

@@ -32,6 +32,14 @@ class Problem(BaseModel):
     details: Any = None
 
 
+def problem_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """An error answer's body: the catalogue's Chinese reason, the English detail beside it."""
+    problem = Problem(
+        code=code, message=error_label(code) or message, message_en=message, details=details
+    )
+    return problem.model_dump(exclude_none=True)
+
+
 class InvalidInput(Exception):
     """A value the database cannot hold (out of range, a NUL character): the caller's to fix."""
 
@@ -45,49 +53,47 @@ class ServiceUnavailable(Exception):
         self.detail = detail
 
 
-def answer(
+def _answer(
     status: int, code: str, message: str, details: Any = None, **headers: str
 ) -> JSONResponse:
-    body = Problem(
-        code=code, message=error_label(code) or message, message_en=message, details=details
-    ).model_dump(exclude_none=True)
+    body = problem_body(code, message, details)
     return JSONResponse(status_code=status, content=body, headers=headers or None)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(CommandRefused)
     async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
-        return answer(refusal_status(exc.code), exc.code, exc.message)
+        return _answer(refusal_status(exc.code), exc.code, exc.message)
 
     @app.exception_handler(PaperFileStepRefused)
     async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
         # The file is refused whole; `step` is the 0-based index of the step that was refused.
-        return answer(refusal_status(exc.code), exc.code, exc.message, {"step": exc.step})
+        return _answer(refusal_status(exc.code), exc.code, exc.message, {"step": exc.step})
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:
-        return answer(refusal_status(exc.code), exc.code, exc.message)
+        return _answer(refusal_status(exc.code), exc.code, exc.message)
 
     @app.exception_handler(CaseNotFound)
     async def not_found(_: Request, exc: CaseNotFound) -> JSONResponse:
-        return answer(404, "case_not_found", f"no case {exc.args[0]!r}")
+        return _answer(404, "case_not_found", f"no case {exc.args[0]!r}")
 
     @app.exception_handler(ValidationError)
     async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
-        return answer(422, "invalid_command", "the command's fields are not valid", errors)
+        return _answer(422, "invalid_command", "the command's fields are not valid", errors)
 
     @app.exception_handler(InvalidInput)
     async def invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
-        return answer(422, "invalid_input", f"a value is out of range or not storable: {exc}")
+        return _answer(422, "invalid_input", f"a value is out of range or not storable: {exc}")
 
     @app.exception_handler(InvalidToken)
     async def unauthorised(_: Request, exc: InvalidToken) -> JSONResponse:
-        return answer(401, "unauthorised", str(exc), **{"WWW-Authenticate": "Bearer"})
+        return _answer(401, "unauthorised", str(exc), **{"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(WorkerUnavailable)
     async def no_worker(_: Request, exc: WorkerUnavailable) -> JSONResponse:
-        return answer(
+        return _answer(
             503,
             "worker_unavailable",
             f"no worker took the command for {exc.args[0]} in time; nothing was recorded, send it again",
@@ -96,7 +102,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceUnavailable)
     async def unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
-        return answer(
+        return _answer(
             503,
             f"{exc.service}_unavailable",
             f"{exc.service} is not answering; nothing was changed",

@@ -33,10 +33,10 @@ def export(
     render.console.print(f"已导出 {case_id} → {target} ({len(body)} bytes)")
 
 
-app.command("anchor")(cli_anchors.anchor)
-app.command("verify")(cli_anchors.verify)
-app.command("public-key")(cli_anchors.public_key)
-app.command("keygen")(cli_anchors.keygen)
+app.command("anchor", cls=ChineseCommand)(cli_anchors.anchor)
+app.command("verify", cls=ChineseCommand)(cli_anchors.verify)
+app.command("public-key", cls=ChineseCommand)(cli_anchors.public_key)
+app.command("keygen", cls=ChineseCommand)(cli_anchors.keygen)
 
 
 @app.command("verify-export", cls=ChineseCommand)
@@ -47,7 +47,7 @@ def verify_export(
 ) -> None:
     """离线校验证据文件（无需服务器）；文件被改动时退出码为 1。
 
-    给出 --public-key 时同时校验（并要求）文件的锚定证明。
+    给出 --public-key 时同时校验文件中的锚定证明（且必须有）。
     """
     from store.evidence import verify_export as verify
 
@@ -66,14 +66,14 @@ def verify_export(
         )
         if result.anchor_checked:
             render.console.print(
-                f"[green]已锚定 anchored[/green] up to version {result.anchored_version} "
-                f"of {result.events} in {result.anchor_id} (signature and inclusion proof checked)"
+                f"[green]已锚定[/green] 前 {result.anchored_version} 版（共 {result.events} 版）"
+                f"在 {result.anchor_id} 中（签名和包含证明已校验）"
             )
         else:
             render.console.print(
-                "[yellow]未校验锚定 anchor not checked[/yellow] (give --public-key)"
+                "[yellow]未校验锚定[/yellow]（请给出 --public-key）"
                 if result.anchor_id
-                else "[yellow]无锚定证明 no anchor proof in the file[/yellow]"
+                else "[yellow]文件中没有锚定证明[/yellow]"
             )
     else:
         where = []

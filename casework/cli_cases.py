@@ -91,9 +91,9 @@ def show(
         render.as_json(detail)
         return
     render.console.print(
-        f"{detail['case_id']}  阶段: {detail['stage_label']}  版本: {detail['version']}"
+        f"{detail['case_id']}  阶段：{detail['stage_label']}  版本：{detail['version']}"
     )
-    render.as_json(detail["state"])
+    render.state(detail["kind"], detail["state"])
 
 
 @app.command(cls=ChineseCommand)
@@ -124,7 +124,7 @@ def queue(json_out: JsonOpt = False) -> None:
     render.as_json(items) if json_out else render.case_list(items)
 
 
-@app.command("import")
+@app.command("import", cls=ChineseCommand)
 def import_paper_file(
     file: Annotated[
         typer.FileText,

@@ -8,8 +8,17 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from domain.catalogue import KINDS, event_label, level_label, role_label, stage_label
-from domain.summaries import local_time, summary
+from domain.catalogue import (
+    KINDS,
+    clock_label,
+    event_label,
+    field_label,
+    level_label,
+    role_label,
+    rung_label,
+    stage_label,
+)
+from domain.summaries import local_time, summary, value_label
 
 console = Console()
 errors = Console(stderr=True)
@@ -50,6 +59,56 @@ def history(case_id: str, events: list[dict[str, Any]]) -> None:
             e["hash"][:12],
         )
     console.print(table)
+
+
+def state(kind: str, body: dict[str, Any]) -> None:
+    """A case's state for staff: every field by its label, values by theirs, times local."""
+    for line in _state_lines(kind, body, 0):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
+def _state_lines(kind: str, value: Any, depth: int, key: str = "") -> list[str]:
+    pad = "  " * depth
+    if isinstance(value, dict):
+        lines: list[str] = []
+        for name, inner in value.items():
+            if inner in (None, "", [], {}):
+                continue
+            label = field_label(name)
+            if name == "clocks" and isinstance(inner, dict):
+                lines.append(f"{pad}{label}：")
+                lines += [f"{pad}  {_clock(key, clock)}" for key, clock in inner.items()]
+                continue
+            if isinstance(inner, dict | list):
+                lines.append(f"{pad}{label}：")
+                lines += _state_lines(kind, inner, depth + 1, name)
+            else:
+                lines.append(f"{pad}{label}：{_value(kind, name, inner)}")
+        return lines
+    if isinstance(value, list):
+        lines = []
+        for item in value:
+            if isinstance(item, dict | list):
+                lines.append(f"{pad}-")
+                lines += _state_lines(kind, item, depth + 1, key)
+            else:
+                lines.append(f"{pad}- {_value(kind, key, item)}")
+        return lines
+    return [f"{pad}{_value(kind, key, value)}"]
+
+
+def _clock(name: str, clock: dict[str, Any]) -> str:
+    """One running clock in a line: its name, when it is due, where it stands on the ladder."""
+    line = f"{clock_label(name)}：{local_time(clock.get('due_at'))} 到期，{rung_label(clock['reached'])}"
+    return line + ("（已暂停）" if clock.get("paused_at") else "")
+
+
+def _value(kind: str, name: str, value: Any) -> str:
+    if name == "stage" and isinstance(value, str):
+        return stage_label(kind, value)
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        return local_time(value)  # an instant: Shanghai time
+    return value_label(name, value)
 
 
 def verification(result: dict[str, Any]) -> None:

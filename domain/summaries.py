@@ -32,6 +32,7 @@ SUMMARY_FIELDS = (
     "outcome",
     "result",
     "recommendation",
+    "information",
     "programme",
     "source",
     "categories",

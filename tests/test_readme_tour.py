@@ -1,7 +1,8 @@
 """The README's tour, run as written against `casework dev`: every command of it, in order.
 
 The tour's shell blocks are read from README.md, not copied here: a command changed there is
-run changed here. Two liberties only: `source .venv/bin/activate` is skipped (this
+run changed here. The tour is the sections "A short tour" and "Audit from the command line", each
+up to its next heading (the anchor commands that follow need the server's key files). Two liberties only: `source .venv/bin/activate` is skipped (this
 environment's `casework` is on PATH already) and `localhost:8000` becomes the test server's
 own port. A command a `# … (exit N)` comment follows must exit N; every other one exits 0.
 """
@@ -38,7 +39,7 @@ def tour_steps(readme: str) -> list[Step]:
     """The shell commands of the tour's sections, continuation lines joined."""
     steps: list[Step] = []
     for heading in TOUR_SECTIONS:
-        section = readme.split(heading, 1)[1].split("\n## ", 1)[0]
+        section = readme.split(heading, 1)[1].split("\n#", 1)[0]  # to the next heading
         for block in re.findall(r"```sh\n(.*?)```", section, re.S):
             pending = ""
             for line in block.splitlines():

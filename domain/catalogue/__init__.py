@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.catalogue.clocks import CLOCK_FAMILIES, CLOCK_UNITS, CLOCKS, LEVELS, RUNGS
 from domain.catalogue.commands import COMMANDS
-from domain.catalogue.errors import ERRORS
+from domain.catalogue.errors import ERRORS, VALIDATION
 from domain.catalogue.events import EVENTS
 from domain.catalogue.fields import FIELDS, FIELDS_IN
 from domain.catalogue.stages import KINDS, STAGES
@@ -32,6 +32,7 @@ __all__ = [
     "ROLES",
     "RUNGS",
     "STAGES",
+    "VALIDATION",
     "catalogue",
     "clock_label",
     "command_label",
@@ -60,6 +61,7 @@ def catalogue() -> dict[str, Any]:
         "clock_units": CLOCK_UNITS,
         "roles": ROLES,
         "errors": ERRORS,
+        "validation": VALIDATION,
         "fields": FIELDS,
         "fields_in": FIELDS_IN,
         "enums": ENUMS,

@@ -12,7 +12,7 @@ EVENTS: dict[str, str] = {
     "ClockStopped": "时限停止",
     "CaseClosed": "结案",
     "AttemptRefused": "操作被拒绝（已留痕）",
-    "PaperFileEntered": "纸质档案补录",
+    "PaperFileEntered": "录入纸质档案",
     # --- rescue ---
     "PersonReported": "发现报告",
     "EmergencyServiceCalled": "已呼叫120急救",

@@ -229,7 +229,7 @@ def record_rectification(
 
 
 def _failed_rectification(state: SocialOrgState, year: int, ctx: DecisionContext) -> list[Event]:
-    reason = f"{year} rectification failed (整改不合格)"
+    reason = f"{year}年度整改不合格"
     return [WarningIssued(reason=reason, at=ctx.now), *lists.list_abnormal(state, reason, ctx)]
 
 
@@ -273,7 +273,7 @@ def _missed(
     ctx: DecisionContext,
 ) -> list[Event]:
     year = inspection.year
-    reason = f"{year} annual report not filed with the {enum_label('Recipient', recipient.value)} by {due_on}"
+    reason = f"{year}年度工作报告未在 {due_on} 前报送{enum_label('Recipient', recipient.value)}"
     events: list[Event] = [
         AnnualReportMissed(year=year, recipient=recipient, due_on=due_on, at=ctx.now),
         WarningIssued(reason=reason, at=ctx.now),
@@ -282,7 +282,7 @@ def _missed(
         events += lists.list_abnormal(state, reason, ctx)
         before = state.inspections.get(year - 1)
         if before is not None and before.without_inspection:
-            grounds = f"{year - 1} and {year} without annual inspection (连续2年未参加年检)"
+            grounds = f"{year - 1}、{year}年度连续2年未参加年检"
             events += lists.flag_zombie(state, grounds, ctx)
     return events
 

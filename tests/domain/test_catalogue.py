@@ -33,6 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
     p for folder in ("domain", "api", "workflows") for p in (ROOT / folder).rglob("*.py")
 )
+# Refusals and error answers, and which positional argument is their code.
+CODE_ARGUMENT = {
+    "DomainError": 0,
+    "CommandRefused": 0,
+    "PaperFileStepRefused": 0,
+    "PaperFileRefused": 1,
+    "_answer": 1,
+}
 # Functions whose first argument is a clock's name.
 CLOCK_FACTORIES = frozenset({"report_deadline", "months_spec", "timer"})
 
@@ -72,13 +80,19 @@ def refusal_codes() -> dict[str, str]:
                 continue
             name = _called(node)
             literal: ast.expr | None = None
-            if name in ("DomainError", "CommandRefused", "answer"):
-                index = 1 if name == "answer" else 0
+            suffix = ""
+            if name in CODE_ARGUMENT:
+                index = CODE_ARGUMENT[name]
                 literal = node.args[index] if len(node.args) > index else None
-            elif name == "ApplicationError":
-                literal = next((k.value for k in node.keywords if k.arg == "type"), None)
+            elif name in ("ApplicationError", "Problem", "problem_body"):
+                keyword = "type" if name == "ApplicationError" else "code"
+                literal = next((k.value for k in node.keywords if k.arg == keyword), None)
+                if literal is None and name == "problem_body" and node.args:
+                    literal = node.args[0]
+            elif name == "ServiceUnavailable" and node.args:
+                literal, suffix = node.args[0], "_unavailable"  # answered as <service>_unavailable
             if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
-                codes.setdefault(literal.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+                codes.setdefault(literal.value + suffix, f"{path.relative_to(ROOT)}:{node.lineno}")
     return codes
 
 
@@ -185,6 +199,20 @@ def test_every_refusal_code_raised_has_a_chinese_reason() -> None:
     assert len(codes) > 100
     missing = {code: where for code, where in codes.items() if code not in catalogue.ERRORS}
     assert missing == {}
+
+
+def test_every_domain_refusal_names_its_code_literally() -> None:
+    """A code computed at run time would escape the scan above: there is none."""
+    computed = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _parsed()
+        if path.is_relative_to(ROOT / "domain")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _called(node) == "DomainError"
+        and not (node.args and isinstance(node.args[0], ast.Constant))
+    ]
+    assert computed == []
 
 
 def test_every_clock_a_rule_can_start_has_a_label() -> None:
