@@ -94,7 +94,12 @@ function level(n) {
 
 // --- signing in and out ---------------------------------------------------------------------
 
+// District roles may read Temporal's sealed payloads in its Web UI: the codec cookie lets the
+// UI's browser calls to /codec/decode sign in as this user (docs/payload-encryption.md).
+const CODEC_ROLES = new Set(["supervisor", "auditor", "admin"]);
+
 function signOut() {
+  fetch("/codec/session", { method: "DELETE" });
   sessionStorage.removeItem("casework.token");
   sessionStorage.removeItem("casework.me");
   location.hash = "#/login";
@@ -119,6 +124,9 @@ function renderLogin(message) {
     const body = await response.json();
     if (!response.ok) { renderLogin(response.status === 401 ? "用户或密码不正确" : "登录失败"); return; }
     sessionStorage.setItem("casework.token", body.access_token);
+    if (CODEC_ROLES.has(body.role)) {
+      await fetch("/codec/session", { method: "POST", headers: { Authorization: `Bearer ${body.access_token}` } });
+    }
     sessionStorage.setItem("casework.me", JSON.stringify({ user_id: body.user_id, role: body.role, unit: body.unit }));
     location.hash = ["supervisor", "auditor", "admin"].includes(body.role) ? "#/board" : "#/work";
   });
