@@ -24,7 +24,10 @@ from api.routers import (
     paper_files,
     relief,
     socialorg,
+    stats,
     users,
+    vocabulary,
+    workbench,
 )
 from casework.settings import Settings, get_settings
 from store.db import make_engine
@@ -84,11 +87,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         return JSONResponse(
             status_code=422,
-            content={
-                "code": "invalid_request",
-                "message": "the request is not valid",
-                "details": errors,
-            },
+            content=problems.problem_body("invalid_request", "the request is not valid", errors),
         )
 
     for router in (
@@ -103,6 +102,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         console.router,
         relief.router,
         socialorg.router,
+        workbench.router,
+        stats.router,
+        vocabulary.router,
         codec.router,
     ):
         app.include_router(router)

@@ -97,7 +97,7 @@ async def test_board_shows_the_escalated_case_and_its_timeline_matches_the_ledge
         await row.locator("a").click()
         await page.locator("#timeline tbody tr").first.wait_for()
         cells = await page.locator("#timeline tbody tr").evaluate_all(
-            "rows => rows.map(r => [r.cells[0].innerText, r.cells[3].innerText, r.cells[5].title])"
+            "rows => rows.map(r => [r.cells[0].innerText, r.cells[4].title, r.cells[6].title])"
         )
         ledger_rows = [[str(e.version), e.type, e.hash] for e in await ledger.read_stream(case_id)]
         assert cells == ledger_rows
