@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.problems import problem_body
+
 # Big enough for the largest command (every field at its maximum is well below this) and for a
 # batch of paper-file steps; far below Temporal's 2 MB payload limit.
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
@@ -53,12 +55,8 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "code": "body_too_large",
-                "message": f"the request body is larger than {self.limit} bytes",
-            }
-        ).encode()
+        problem = problem_body("body_too_large", f"the request body is over {self.limit} bytes")
+        body = json.dumps(problem, ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",

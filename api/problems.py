@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import DBAPIError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -19,6 +19,7 @@ from api.outcomes import (
     CommandRefused,
     PaperFileStepRefused,
 )
+from domain.catalogue import error_label
 from domain.errors import DomainError
 from store.data_errors import is_unavailable
 from store.idempotency import KeyInUse, KeyReused
@@ -37,8 +38,17 @@ def refusal_status(code: str) -> int:
 
 class Problem(BaseModel):
     code: str
-    message: str
+    message: str = Field(description="The reason for staff, in Chinese (from GET /vocabulary)")
+    message_en: str = Field(description="The same in English, with the case's particulars")
     details: Any = None
+
+
+def problem_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """An error answer's body: the catalogue's Chinese reason, the English detail beside it."""
+    problem = Problem(
+        code=code, message=error_label(code) or message, message_en=message, details=details
+    )
+    return problem.model_dump(exclude_none=True)
 
 
 class Pending(BaseModel):
@@ -48,7 +58,8 @@ class Pending(BaseModel):
     command_id: str
     status: str = "pending"
     status_url: str
-    message: str
+    message: str = Field(description="For staff, in Chinese")
+    message_en: str
 
 
 def status_url(case_id: str, command_id: str) -> str:
@@ -62,7 +73,8 @@ def pending_answer(pending: CommandPending) -> JSONResponse:
         case_id=pending.case_id,
         command_id=pending.command_id,
         status_url=url,
-        message="the case has the command and will record or refuse it once; "
+        message=error_label("command_pending") or "",
+        message_en="the case has the command and will record or refuse it once; "
         "ask the status URL (or retry with the same Idempotency-Key), never send it anew",
     )
     return JSONResponse(
@@ -121,14 +133,14 @@ class ServiceUnavailable(Exception):
 def _answer(
     status: int, code: str, message: str, details: Any = None, **headers: str
 ) -> JSONResponse:
-    body = Problem(code=code, message=message, details=details).model_dump(exclude_none=True)
+    body = problem_body(code, message, details)
     return JSONResponse(status_code=status, content=body, headers=headers or None)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(CommandRefused)
     async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
-        return refusal_answer(exc.code, exc.message)
+        return _answer(refusal_status(exc.code), exc.code, exc.message)
 
     @app.exception_handler(PaperFileStepRefused)
     async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
@@ -137,7 +149,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:
-        return refusal_answer(exc.code, exc.message)
+        return _answer(refusal_status(exc.code), exc.code, exc.message)
 
     @app.exception_handler(CommandPending)
     async def pending(_: Request, exc: CommandPending) -> JSONResponse:

@@ -9,10 +9,12 @@ const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000];
 const POLL_FOR_MS = 60000;
 
 class CommandProblem extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(`${code}: ${message}`);
     this.status = status;
     this.code = code;
+    this.reason = message; // the answer's own (Chinese) message
+    this.details = details; // a 422's field errors
   }
 }
 
@@ -49,10 +51,12 @@ async function followStatus(location, pending) {
   throw new CommandProblem(202, "command_pending", `已受理，尚未记录：${pending.case_id}（状态：${location}）`);
 }
 
-// POST a command (path: "/cases" or "/cases/{id}/commands") as one user action.
-async function sendCommand(path, body) {
+// POST a command (path: "/cases" or "/cases/{id}/commands") as one user action; `effectiveAt`
+// (an ISO time) enters a paper file's step with its real date (X-Effective-At).
+async function sendCommand(path, body, { effectiveAt } = {}) {
   const key = crypto.randomUUID();
   const headers = { ...authHeaders(), "Content-Type": "application/json", "Idempotency-Key": key };
+  if (effectiveAt) headers["X-Effective-At"] = effectiveAt;
   let unsure = false; // an earlier attempt may have reached the case
   for (let attempt = 0; ; attempt += 1) {
     let status = 0;
@@ -75,11 +79,13 @@ async function sendCommand(path, body) {
       // After an ambiguous attempt, "nothing was changed" speaks only for the later attempt.
       const retry = ambiguous(status, answer.code) || (unsure && status === 503);
       unsure = unsure || ambiguous(status, answer.code);
-      if (!retry) throw new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接");
+      if (!retry) {
+        throw new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接", answer.details);
+      }
       if (attempt >= RETRY_DELAYS_MS.length) {
         throw unsure
           ? new CommandProblem(status, "outcome_unknown", "结果未知：命令可能已被受理，请先查看案件，勿重复提交")
-          : new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接");
+          : new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接", answer.details);
       }
     }
     if (attempt >= RETRY_DELAYS_MS.length) throw new CommandProblem(503, "command_unknown", "命令未送达");

@@ -17,6 +17,7 @@ from store.db import make_engine
 from store.ledger import Ledger
 from tests.api.conftest import OwnPostgres, asgi_client, bearer, settings
 from tests.factories import OPERATOR, intake, report, rescue_case_id
+from tests.servers import session_key_ring
 from workers.client import connect
 from workers.worker import build_worker
 
@@ -32,7 +33,7 @@ def _closed_port() -> int:
 async def test_temporal_unreachable_is_503_naming_temporal(
     ledger: Ledger, engine: AsyncEngine
 ) -> None:
-    client = await connect(f"127.0.0.1:{_closed_port()}", lazy=True)
+    client = await connect(f"127.0.0.1:{_closed_port()}", key_ring=session_key_ring(), lazy=True)
     services = Services(settings(), engine, ledger, CaseGateway(client, "nowhere"))
     async with asgi_client(services) as api:
         health = await api.get("/healthz")
