@@ -16,6 +16,7 @@ from typing import Any
 from store.db import make_engine
 from store.ledger import Ledger
 from store.models import AppendResult
+from tests.servers import session_key_ring
 from workers.client import connect
 from workers.worker import build_worker
 
@@ -36,7 +37,7 @@ class CrashAfterCommit(Ledger):
 
 
 async def main(address: str, database_url: str, task_queue: str, event_type: str) -> None:
-    client = await connect(address)
+    client = await connect(address, key_ring=session_key_ring())  # inherited from the test
     async with build_worker(client, CrashAfterCommit(database_url, event_type), task_queue):
         print("ready", flush=True)
         await asyncio.Event().wait()  # until killed

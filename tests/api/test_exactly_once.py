@@ -24,7 +24,6 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.deps import Services
@@ -34,7 +33,7 @@ from store.ledger import Ledger
 from store.tables import case_numbers
 from tests.api.conftest import asgi_client, bearer, settings
 from tests.factories import OPERATOR, intake, report
-from tests.servers import binary
+from tests.servers import binary, converter, session_key_ring
 from workers.client import connect
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
@@ -58,7 +57,7 @@ class RestartableTemporal:
             dev_server_existing_path=binary("temporal"),
             port=self.port,
             search_attributes=list(ALL_KEYS),
-            data_converter=pydantic_data_converter,
+            data_converter=converter(),
             dev_server_extra_args=["--db-filename", self._db],
         )
 
@@ -165,7 +164,7 @@ async def _opened(api: httpx.AsyncClient) -> str:
 async def test_temporal_stopped_after_the_update_was_accepted(
     temporal: RestartableTemporal, own_engine: AsyncEngine
 ) -> None:
-    client = await connect(temporal.address, lazy=True)
+    client = await connect(temporal.address, key_ring=session_key_ring(), lazy=True)
     ledger, queue = Ledger(own_engine), f"stop-{uuid.uuid4().hex[:8]}"
     gateway = CaseGateway(client, queue, settle_timeout=timedelta(seconds=30))
     worker = await worker_process(temporal.address, own_engine, queue)
@@ -187,7 +186,9 @@ async def test_temporal_stopped_after_the_update_was_accepted(
             assert retry.status_code == 202 and retry.headers["Location"] == location
         await kill(worker)
         await temporal.start()
-        async with build_worker(await connect(temporal.address), ledger, queue):
+        async with build_worker(
+            await connect(temporal.address, key_ring=session_key_ring()), ledger, queue
+        ):
             status = await until_recorded(api, location)
             again = await api.post(path, json=intake(), headers=keyed(key))
     assert again.status_code == 200 and again.json()["version"] == status["version"]
