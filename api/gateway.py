@@ -305,12 +305,13 @@ class CaseGateway:
         except WorkflowUpdateFailedError as failed:
             raise refusal_of(failed) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError:
+            await _consume(start)
             await self._not_accepted(case_id, command_id)
         except RPCError as error:
+            await _consume(start)
             raise await self._rpc_outcome(case_id, command_id, error) from None
         except WorkflowAlreadyStartedError:
-            with contextlib.suppress(WorkflowAlreadyStartedError):
-                await start.workflow_handle()  # the operation holds the same error: consume it
+            await _consume(start)
             raise CaseIdTaken(case_id) from None
         try:
             return await self._settled(case_id, update)
@@ -419,6 +420,13 @@ class CaseGateway:
 
     def _handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(case_id)
+
+
+async def _consume(start: WithStartWorkflowOperation[Any, Any]) -> None:
+    """The start operation holds the call's error too; take it, or asyncio complains that a
+    future's exception was never retrieved. It is already settled when the call has failed."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(start.workflow_handle(), timeout=1)
 
 
 def lifecycle_of(case_id: str) -> Lifecycle[Any]:

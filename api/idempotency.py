@@ -165,6 +165,8 @@ async def enter(
     a command goes to (an opening's case id is reserved later, with `reserve_case`)."""
     if key is None:
         return Door(keys=None, record=None, command_id=new_command_id(), target_case=case_id)
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]  # the draft's Structured Field form ("...") names the same key
     keys = services.keys
     # KeyReused answers 422, KeyInUse 409 (api.problems).
     async with availability.postgresql():

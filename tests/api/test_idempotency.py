@@ -48,6 +48,9 @@ async def test_a_retried_opening_gets_the_same_case_and_opens_nothing_new(
     assert first.status_code == again.status_code == 201, again.text
     assert again.json() == first.json()
     assert again.headers.get("Idempotent-Replayed") == "true"
+    # The draft writes the key as a Structured Field string: "…" is the same key.
+    quoted = await api.post("/cases", json=report(), headers=keyed(OPERATOR, f'"{key}"'))
+    assert quoted.json() == first.json()
     assert await _types(api, first.json()["case_id"]) == ["PersonReported"]
 
 
