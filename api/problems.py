@@ -68,7 +68,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PaperFileStepRefused)
     async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
         # The file is refused whole; `step` is the 0-based index of the step that was refused.
-        return _answer(refusal_status(exc.code), exc.code, exc.message, {"step": exc.step})
+        body = problem_body(exc.code, exc.message, {"step": exc.step})
+        body["message"] = f"第{exc.step + 1}步：{body['message']}"
+        return JSONResponse(status_code=refusal_status(exc.code), content=body)
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:
