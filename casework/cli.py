@@ -18,7 +18,7 @@ from casework.api_client import save_token
 from casework.cli_common import call
 from casework.cli_errors import ChineseCommand, OneLineErrors
 from casework.embedded import PortTaken
-from casework.settings import get_settings
+from casework.settings import Settings, get_settings
 from domain.actors import Actor, Role
 from domain.catalogue import role_label
 
@@ -43,6 +43,18 @@ def _logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _require_payload_keys(settings: Settings, command: str) -> None:
+    """Refuse to start without a usable payload key ring: one clear line, no traceback."""
+    from workers.codec import PayloadKeyError
+    from workers.keyring import MissingPayloadKeys, payload_key_ring
+
+    try:
+        payload_key_ring(settings)
+    except (MissingPayloadKeys, PayloadKeyError) as problem:
+        print(f"casework {command}: {problem}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
 @app.command(cls=ChineseCommand)
 def dev(
     data_dir: Annotated[Path | None, typer.Option(help="Temporal 和 PostgreSQL 的数据目录")] = None,
@@ -60,6 +72,7 @@ def dev(
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    _require_payload_keys(settings, "dev")
     try:
         asyncio.run(
             run_dev(settings, DevPorts(api=port, temporal=temporal_port, temporal_ui=ui_port))
@@ -78,6 +91,7 @@ def worker() -> None:
     from casework.stack import run_worker
 
     _logging()
+    _require_payload_keys(get_settings(), "worker")
     asyncio.run(run_worker(get_settings()))
 
 
@@ -95,6 +109,7 @@ def api(
     from api.app import create_app
 
     _logging()
+    _require_payload_keys(get_settings(), "api")
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
 
 
@@ -189,6 +204,21 @@ def token(
     if save:
         render.errors.print(f"已保存到 {save_token(issued)}")
     print(issued)
+
+
+@app.command("payload-key")
+def payload_key(
+    key_id: Annotated[str, typer.Argument(help="The new key's id, e.g. k2027-06")],
+) -> None:
+    """A new Temporal payload key as a CASEWORK_PAYLOAD_KEYS entry (docs/payload-encryption.md)."""
+    from workers.codec import PayloadKeyError, PayloadKeyRing, new_key
+
+    try:
+        entry = PayloadKeyRing(((key_id, new_key()),)).format()
+    except PayloadKeyError as problem:
+        render.errors.print(f"casework payload-key: {escape(str(problem))}")
+        raise typer.Exit(2) from None
+    print(entry)
 
 
 @app.command(cls=ChineseCommand)

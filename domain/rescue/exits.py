@@ -144,6 +144,7 @@ def decide_exit(state: RescueState, command: ExitCommand, ctx: DecisionContext) 
                 )
             return [*events, *_leave(state, ExitRoute.UNAUTHORISED_DEPARTURE, ctx)]
         case PlacePerson():
+            require_stage(state, LEAVING_FROM, "placing the person")  # before fields: offers.py
             require_role(ctx.actor, DECIDERS, "deciding a placement")
             return _place(state, command, ctx)
         case TransferToHospital():
