@@ -34,7 +34,7 @@ from domain.catalogue.errors import VALIDATION
 from domain.lifecycle import Lifecycle
 
 MONEY_SUFFIX = "_fen"
-HELP_WIDTH = 26  # cells: what the help column holds in an 80-column terminal
+HELP_WIDTH = 20  # cells: what the help column holds in an 80-column terminal
 LIST_SEPARATOR = "|"
 
 
@@ -169,8 +169,8 @@ def _help(label: str, name: str, tp: Any, is_list: bool, required: bool) -> str:
     """Help for one option, in short lines: the help column cuts a long line, it never wraps
     a run of Chinese (it has no spaces to wrap at)."""
     head = label
-    if name.endswith(MONEY_SUFFIX) and tp is int:
-        head += "（元）"
+    if name.endswith(MONEY_SUFFIX) and tp is int:  # stored in fen, typed in yuan
+        head = head.replace("（分）", "") + "（元）"
     if is_list:
         head += "，可重复"
     if required and tp is not bool:

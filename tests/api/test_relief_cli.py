@@ -86,7 +86,7 @@ async def test_an_application_from_the_command_line(
                     "name=王小某|relation=子|age=12",
                     "--declared-income",
                     "1200.00",
-                    "--consent-to-verification",
+                    "--consent",
                     "--paper",
                     "id_document",
                     "--json",

@@ -97,7 +97,7 @@ def test_yuan_are_sent_as_exact_fen() -> None:
         unit="潍坊新村街道",
         member=["王某||本人|46"],
         declared_income="1200.50",
-        consent_to_verification=True,
+        consent=True,
     )
     assert body["programme"] == "dibao"
     assert body["household"]["declared_income_fen"] == 120_050
