@@ -106,7 +106,7 @@ class Option:
     required: bool
     nullable: bool
     help: str
-    default_true: bool = False  # a flag that is on unless turned off: offer --no-…
+    default_true: bool = False  # on unless turned off, or to be said either way: offer --no-…
 
     @property
     def is_flag(self) -> bool:
@@ -245,7 +245,7 @@ def options_of(model: type[BaseModel]) -> list[Option]:
                 required=required,
                 nullable=nullable,
                 help=_help(field_label(path[-1], owner), path[-1], tp, is_list, required),
-                default_true=info.default is True,
+                default_true=info.default is True or info.is_required(),
             )
         )
     return options
