@@ -19,7 +19,7 @@ from activities.verification import FakeVerificationCentre
 from api.auth import mint_token
 from api.deps import Services
 from casework.cli import app as cli
-from casework.cli_schema import InputError, fen
+from casework.cli_values import InputError, fen
 from casework.settings import get_settings
 from domain.actors import Actor
 from store.ledger import Ledger

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from casework.cli import app
 from casework.cli_names import NAMES, SYSTEM_ONLY, cli_name
-from casework.cli_schema import build, options_of
+from casework.cli_options import build, options_of
 from domain.registry import LIFECYCLES
 from domain.relief.commands import ApplyForAssistance
 from domain.rescue.commands import RegisterIntake, ReportPerson
