@@ -14,6 +14,7 @@ from api.body_limit import BodyLimit
 from api.codec_cors import CodecCors
 from api.deps import Services
 from api.gateway import CaseGateway
+from api.holiday_notices import BureauNotices
 from api.routers import (
     anchors,
     audit,
@@ -69,7 +70,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             settings=settings,
             engine=engine,
             ledger=Ledger(engine),
-            gateway=CaseGateway(client, settings.task_queue),
+            gateway=CaseGateway(
+                client,
+                settings.task_queue,
+                holiday_notices=BureauNotices(settings.holiday_notices_dir).current,
+            ),
         )
         try:
             yield

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
@@ -43,7 +44,7 @@ from api.outcomes import (
     refusal_of,
 )
 from domain.actors import Actor
-from domain.calendar import WorkingDayCalendar
+from domain.calendar import HolidayNotice, WorkingDayCalendar
 from domain.case import WHO_MAY_ACT_CODES
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
@@ -94,16 +95,25 @@ class CaseGateway:
     """The one door through which commands reach cases."""
 
     def __init__(
-        self, client: Client, task_queue: str, settle_timeout: timedelta = SETTLE_TIMEOUT
+        self,
+        client: Client,
+        task_queue: str,
+        settle_timeout: timedelta = SETTLE_TIMEOUT,
+        holiday_notices: Callable[[], list[HolidayNotice]] | None = None,
     ) -> None:
         self._client = client
         self._task_queue = task_queue
+        # The bureau's holiday notices, sent with each command (None: cases keep their own).
+        self._holiday_notices = holiday_notices
         self._settle = settle_timeout.total_seconds()
         self._settle_timedelta = settle_timeout
 
     @property
     def client(self) -> Client:
         return self._client
+
+    def _notices(self) -> list[HolidayNotice] | None:
+        return None if self._holiday_notices is None else self._holiday_notices()
 
     @property
     def task_queue(self) -> str:
@@ -127,7 +137,7 @@ class CaseGateway:
             lifecycle.decide(
                 lifecycle.initial(""),
                 parsed,
-                DecisionContext(now, actor, WorkingDayCalendar()),
+                DecisionContext(now, actor, WorkingDayCalendar(self._notices() or ())),
             )
         except DomainError as error:
             raise CommandRefused(error.code, error.message) from None
@@ -153,7 +163,11 @@ class CaseGateway:
         self.check_opening(lifecycle, actor, command, effective_at or now)
         command_id = command_id or new_command_id()
         request = CommandRequest(
-            actor=actor, command=command, effective_at=effective_at, command_id=command_id
+            actor=actor,
+            command=command,
+            effective_at=effective_at,
+            command_id=command_id,
+            holiday_notices=self._notices(),
         )
         return await self._start_case(
             lifecycle, case_id, COMMAND_UPDATE, request, command_id, join_existing
@@ -167,8 +181,12 @@ class CaseGateway:
         join_existing: bool = False,
     ) -> CommandResult:
         """Start a case whose whole known history is a paper file, atomically."""
-        if request.command_id is None:
-            request = request.model_copy(update={"command_id": new_command_id()})
+        request = request.model_copy(
+            update={
+                "command_id": request.command_id or new_command_id(),
+                "holiday_notices": request.holiday_notices or self._notices(),
+            }
+        )
         assert request.command_id is not None
         return await self._start_case(
             lifecycle, case_id, PAPER_FILE_UPDATE, request, request.command_id, join_existing
@@ -186,7 +204,11 @@ class CaseGateway:
         lifecycle_of(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
         command_id = command_id or new_command_id()
         request = CommandRequest(
-            actor=actor, command=command, effective_at=effective_at, command_id=command_id
+            actor=actor,
+            command=command,
+            effective_at=effective_at,
+            command_id=command_id,
+            holiday_notices=self._notices(),
         )
         try:
             return await self._update_case(case_id, COMMAND_UPDATE, request, command_id)
@@ -204,8 +226,12 @@ class CaseGateway:
 
     async def send_paper_file(self, case_id: str, request: PaperFileRequest) -> CommandResult:
         """Enter paper steps into a running case, decided as of each step's date."""
-        if request.command_id is None:
-            request = request.model_copy(update={"command_id": new_command_id()})
+        request = request.model_copy(
+            update={
+                "command_id": request.command_id or new_command_id(),
+                "holiday_notices": request.holiday_notices or self._notices(),
+            }
+        )
         assert request.command_id is not None
         return await self._update_case(case_id, PAPER_FILE_UPDATE, request, request.command_id)
 

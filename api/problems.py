@@ -85,6 +85,18 @@ def pending_answer(pending: CommandPending) -> JSONResponse:
     )
 
 
+def paper_step_answer(error: PaperFileStepRefused) -> JSONResponse:
+    """A paper file refused whole; `details.step` is the 0-based index of the refused step."""
+    reason = error_label(error.code) or error.message
+    return _answer(
+        refusal_status(error.code),
+        error.code,
+        error.message,
+        {"step": error.step},
+        message_zh=f"第 {error.step + 1} 步：{reason}",
+    )
+
+
 def refusal_answer(code: str, message: str) -> JSONResponse:
     return _answer(refusal_status(code), code, message)
 
@@ -97,7 +109,7 @@ def validation_answer(exc: ValidationError) -> JSONResponse:
 def final_answer(error: BaseException) -> JSONResponse | None:
     """The answer for an error that is the request's final word (kept for key retries)."""
     if isinstance(error, PaperFileStepRefused):
-        return _answer(refusal_status(error.code), error.code, error.message, {"step": error.step})
+        return paper_step_answer(error)
     if isinstance(error, CommandRefused | DomainError):
         return refusal_answer(error.code, error.message)
     if isinstance(error, ValidationError):
@@ -150,15 +162,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PaperFileStepRefused)
     async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
-        # The file is refused whole; `step` is the 0-based index of the step that was refused.
-        reason = error_label(exc.code) or exc.message
-        return _answer(
-            refusal_status(exc.code),
-            exc.code,
-            exc.message,
-            {"step": exc.step},
-            message_zh=f"第 {exc.step + 1} 步：{reason}",
-        )
+        return paper_step_answer(exc)
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:
