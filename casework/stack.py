@@ -17,7 +17,8 @@ from casework.settings import Settings
 from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head_async
-from workers.client import connect
+from workers.client import connect, metrics_runtime
+from workers.dispatcher import build_dispatcher
 from workers.telemetry import configure_tracing
 from workers.worker import build_worker, run_until_stopped
 
@@ -39,11 +40,19 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         stop = asyncio.Event()
         _stop_on_signals(stop)
     engine = make_engine(settings.database_url, pre_ping=False)
-    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    runtime = (
+        metrics_runtime(settings.worker_metrics_host, settings.worker_metrics_port)
+        if settings.worker_metrics_port
+        else None
+    )
+    client = await connect(settings.temporal_address, settings.temporal_namespace, runtime=runtime)
     ledger = Ledger(engine)
     worker = build_worker(client, ledger, settings.task_queue, settings.holiday_notices_dir)
+    parts = [run_until_stopped(worker, stop)]
+    if settings.dispatch_enabled:
+        parts.append(build_dispatcher(engine, settings).run(stop))
     try:
-        await run_until_stopped(worker, stop)
+        await asyncio.gather(*parts)
     finally:
         await ledger.close()
         await engine.dispose()
@@ -127,6 +136,12 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
     ]
     if own_temporal:
         lines.append(f"  Temporal UI    http://127.0.0.1:{ports.temporal_ui}")
+    lines.append(f"  Metrics        {api}/metrics   (API, cases, escalations, notifications)")
+    if settings.worker_metrics_port:
+        lines.append(
+            f"                 http://{settings.worker_metrics_host}:"
+            f"{settings.worker_metrics_port}/metrics   (Temporal SDK, worker)"
+        )
     lines.append(
         "  PostgreSQL     "
         + (
