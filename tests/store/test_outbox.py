@@ -3,93 +3,43 @@ all, recipients are resolved at that moment, nobody-to-tell becomes a visible de
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from activities.notifications import planned_notifications
-from domain.actors import Actor, Role
-from domain.case import ClockEscalated
+from domain.actors import Role
 from domain.clocks import Rung
-from domain.rescue.events_exit import MissingPersonReportedToPolice
-from store.db import make_engine
 from store.errors import ConcurrencyConflict
 from store.ledger import Ledger
-from store.models import CaseSummary, NewEvent
-from store.outbox import (
-    Endpoint,
-    list_notifications,
-    save_endpoint,
-    set_user_email,
+from store.outbox import Endpoint, list_notifications, save_endpoint
+from tests.outbox_support import (
+    append,
+    escalation,
+    own_database,
+    police_report,
+    rescue,
+    staff,
+    unit,
 )
-from store.users import save_user
-from tests.conftest import _fresh_database
-from tests.store.factories import OPERATOR, T0, new_events
-
-
-# Case streams of made-up events: a database of this module's own, so that no other test's
-# rebuild from position 0 folds them.
-@pytest.fixture(scope="module")
-async def engine(server_url: str) -> AsyncIterator[AsyncEngine]:
-    own = make_engine(await asyncio.to_thread(_fresh_database, server_url), pool_size=5)
-    yield own
-    await own.dispose()
+from tests.outbox_support import case_id as case_id
+from tests.store.factories import new_events
 
 
 @pytest.fixture(scope="module")
-async def ledger(engine: AsyncEngine) -> AsyncIterator[Ledger]:
-    own = Ledger(engine)
-    yield own
-    await own.close()
+async def database(server_url: str) -> AsyncIterator[tuple[AsyncEngine, Ledger]]:
+    async with own_database(server_url) as both:
+        yield both
 
 
-def case_id() -> str:
-    return f"RSC-2099-{uuid.uuid4().int % 10**9:09d}"
+@pytest.fixture
+def engine(database: tuple[AsyncEngine, Ledger]) -> AsyncEngine:
+    return database[0]
 
 
-def unit() -> str:
-    return f"测试街道-{uuid.uuid4().hex[:6]}"
-
-
-async def staff(engine: AsyncEngine, role: Role, unit_name: str, email: str | None = None) -> str:
-    user_id = f"{role.value}-{uuid.uuid4().hex[:8]}"
-    await save_user(engine, Actor(user_id=user_id, role=role, unit=unit_name), "测试", "pw-123456")
-    if email:
-        await set_user_email(engine, user_id, email)
-    return user_id
-
-
-def escalation(rung: Rung) -> NewEvent:
-    event = ClockEscalated(clock="stay_limit", rung=rung, due_at=T0, at=T0 + timedelta(days=1))
-    return NewEvent(
-        event_id=uuid.uuid4(),
-        type=event.type,
-        payload=event.payload(),
-        actor=OPERATOR,
-        occurred_at=T0,
-    )
-
-
-def rescue(case: str, unit_name: str, assignee: str | None = None) -> CaseSummary:
-    return CaseSummary(
-        case_id=case, kind="rescue", stage="in_stay", unit=unit_name, assignee=assignee
-    )
-
-
-async def append(
-    ledger: Ledger, case: str, version: int, events: list[NewEvent], summary: CaseSummary
-) -> None:
-    await ledger.append(
-        case,
-        version,
-        events,
-        summary,
-        notifications=planned_notifications(case, events, summary),
-    )
+@pytest.fixture
+def ledger(database: tuple[AsyncEngine, Ledger]) -> Ledger:
+    return database[1]
 
 
 async def test_l1_reaches_assignee_and_team_lead_by_inbox_and_email(
@@ -130,14 +80,7 @@ async def test_nobody_to_tell_is_a_dead_letter_not_silence(
     await append(ledger, case, 0, new_events(1), rescue(case, place))
     # Police report: no police endpoint for this party may exist yet in this database, so
     # register none, and no approver in this fresh unit.
-    event = MissingPersonReportedToPolice(reason="a minor left", at=T0)
-    report = NewEvent(
-        event_id=uuid.uuid4(),
-        type=event.type,
-        payload=event.payload(),
-        actor=OPERATOR,
-        occurred_at=T0,
-    )
+    report = police_report()
     await append(ledger, case, 1, [report], rescue(case, place))
 
     rows = await list_notifications(engine, case_id=case)
@@ -162,14 +105,7 @@ async def test_outside_party_is_reached_through_its_endpoints(
     )
     case = case_id()
     await append(ledger, case, 0, new_events(1), rescue(case, place))
-    event = MissingPersonReportedToPolice(reason="a minor left", at=T0)
-    report = NewEvent(
-        event_id=uuid.uuid4(),
-        type=event.type,
-        payload=event.payload(),
-        actor=OPERATOR,
-        occurred_at=T0,
-    )
+    report = police_report()
     await append(ledger, case, 1, [report], rescue(case, place))
 
     rows = await list_notifications(engine, case_id=case)
