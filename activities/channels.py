@@ -136,7 +136,7 @@ class SmtpChannel:
         lines = [str(row.message.get("title_zh", ""))]
         if due := row.message.get("due_at"):
             lines.append(f"期限：{due}")
-        lines.append(f"案件：{self._console_url}/console#case={row.case_id}")
+        lines.append(f"案件：{self._console_url}/console#/case/{row.case_id}")
         mail.set_content("\n".join(lines) + "\n")
         return mail
 

@@ -12,7 +12,19 @@ from fastapi.responses import JSONResponse
 from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
-from api.routers import audit, auth, cases, console, health, relief, socialorg, users
+from api.routers import (
+    audit,
+    auth,
+    cases,
+    console,
+    health,
+    inbox_page,
+    metrics,
+    notifications,
+    relief,
+    socialorg,
+    users,
+)
 from casework.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
@@ -83,6 +95,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         console.router,
         relief.router,
         socialorg.router,
+        notifications.inbox_router,
+        notifications.router,
+        notifications.email_router,
+        inbox_page.router,
+        metrics.router,
     ):
         app.include_router(router)
     return app

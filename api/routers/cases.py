@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import availability
-from api.deps import ActorDep, ReaderDep, ServicesDep
+from api.deps import ActorDep, ReaderDep, Services, ServicesDep
 from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
 from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, lifecycle_of
+from api.metrics import METRICS
 from api.problems import ServiceUnavailable
 from api.schemas import (
     MAX_OFFSET,
@@ -31,6 +32,7 @@ from api.scope import (
     sees_all,
     unit_filter,
 )
+from domain.actors import Actor
 from domain.calendar import SHANGHAI
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
@@ -104,6 +106,12 @@ async def open_case(
     effective_at: EffectiveAt = None,
 ) -> Any:
     """Open a case with its first command (a rescue case opens with ReportPerson)."""
+    return await METRICS.observed(command.type, _open_case(command, actor, services, effective_at))
+
+
+async def _open_case(
+    command: OpeningCommand, actor: Actor, services: Services, effective_at: datetime | None
+) -> Any:
     require_may_change(actor)
     raw = command.model_dump(mode="json")
     lifecycle = _opening_lifecycle(raw["type"])
@@ -144,6 +152,18 @@ async def send_command(
     effective_at: EffectiveAt = None,
 ) -> Any:
     """Send a command to a case; a refused command is answered with the rule's code and reason."""
+    return await METRICS.observed(
+        command.type, _send_command(case_id, command, actor, services, effective_at)
+    )
+
+
+async def _send_command(
+    case_id: str,
+    command: AnyCommand,
+    actor: Actor,
+    services: Services,
+    effective_at: datetime | None,
+) -> Any:
     lifecycle_of(case_id)
     require_may_change(actor)
     when = _effective(services, effective_at)

@@ -61,11 +61,16 @@ def upgrade() -> None:
         "WHERE channel = 'inbox'"
     )
     op.execute("CREATE INDEX notifications_case ON notifications (case_id)")
+    # Metrics count escalations by lifecycle and rung at every scrape: only those rows.
+    op.execute(
+        "CREATE INDEX events_escalations ON events (stream_id) WHERE type = 'ClockEscalated'"
+    )
     op.execute("GRANT SELECT, INSERT, UPDATE ON notifications TO casework_app")
     op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON notification_endpoints TO casework_app")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX events_escalations")
     op.execute("DROP TABLE notifications")
     op.execute("DROP TABLE notification_endpoints")
     op.execute("ALTER TABLE users DROP COLUMN email")
