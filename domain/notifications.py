@@ -27,6 +27,7 @@ from domain.relief.events import AppealFiled, AssistanceRefused, MissingPapersNo
 from domain.rescue import rules as rescue_rules
 from domain.rescue.events_care import IndividualPlanDrafted, StayExtensionRequested
 from domain.rescue.events_exit import EscortedReturnStarted, MissingPersonReportedToPolice
+from domain.rescue.vocabulary import PoliceReportChannel
 from domain.socialorg import rules as socialorg_rules
 from domain.socialorg.events import GradeProposed, RevocationProposed
 
@@ -181,16 +182,29 @@ def notifications_for(event: Event, case: CaseFacts) -> list[Notification]:
                     ),
                 )
             ]
-        case MissingPersonReportedToPolice():
+        case MissingPersonReportedToPolice(channel=channel):
+            # The police's duty desk gets the bureau's own message unless staff reported by
+            # other means (110, in person, in writing); the station's lead and the district
+            # are told either way, and the police reference has a clock of its own.
+            police = (
+                (Recipient(party=Party.POLICE.value),)
+                if channel in (None, PoliceReportChannel.SYSTEM)
+                else ()
+            )
             return [
                 Notification(
                     rule="police_report",
                     recipients=(
-                        Recipient(party=Party.POLICE.value),
+                        *police,
                         unit_role(case, Role.APPROVER),
                         Recipient(role=Role.SUPERVISOR),
                     ),
-                    message=_message(case, event, "受助人员擅自离站，已报警，请协查"),
+                    message=_message(
+                        case,
+                        event,
+                        "受助人员擅自离站，已报警，待警方回执",
+                        clock=rescue_rules.POLICE_REPORT_ACK.name,
+                    ),
                 )
             ]
         case EscortedReturnStarted(cross_region=True, receiving_bureau=bureau):

@@ -65,6 +65,7 @@ from domain.rescue.events_exit import (
     PersonDied,
     PersonPlaced,
     PoliceNotifiedOfDeath,
+    PoliceReportAcknowledged,
     SelfExitDeclared,
     StationExited,
     TransferredToHospital,
@@ -179,6 +180,7 @@ def evolve(state: RescueState, event: RescueEvent) -> RescueState:
             HandedOverToFamily()
             | EscortedReturnStarted()
             | HandoverAcknowledged()
+            | PoliceReportAcknowledged()
             | OffSiteCareArranged()
             | TransferredToHospital()
             | HospitalDischargeNoticeReceived()
@@ -365,6 +367,7 @@ def _movement(
     event: HandedOverToFamily
     | EscortedReturnStarted
     | HandoverAcknowledged
+    | PoliceReportAcknowledged
     | OffSiteCareArranged
     | TransferredToHospital
     | HospitalDischargeNoticeReceived
@@ -402,7 +405,12 @@ def _movement(
                 update={"hospital": None, "stage": Stage.IN_STAY if back else state.stage}
             )
         case MissingPersonReportedToPolice():
-            return _referred(state, "police_missing_person")
+            reported = _referred(state, "police_missing_person")
+            return reported.model_copy(update={"police_report_pending": True})
+        case PoliceReportAcknowledged():
+            return state.model_copy(
+                update={"police_report_pending": False, "police_ref": event.police_ref}
+            )
         case StationExited():
             returning = event.route is ExitRoute.ESCORTED_RETURN
             return state.model_copy(

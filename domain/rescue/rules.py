@@ -107,6 +107,14 @@ HANDOVER_ACK = ClockSpec(
     rule="policy (长三角 cooperation): the receiving bureau acknowledges a handover within 3 "
     "working days",
 )
+POLICE_REPORT_ACK = ClockSpec(
+    name="police_report_ack",
+    label_zh="报警回执(警情编号)",
+    unit=ClockUnit.HOURS,
+    amount=24,
+    rule="policy: the police give their case reference within 24 h of a missing-person report "
+    "(the report itself goes at once: 未成年人保护法 Art 92-94)",
+)
 FOLLOW_UP = ClockSpec(
     name="follow_up",
     label_zh="回访",
