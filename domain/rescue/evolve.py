@@ -71,7 +71,7 @@ from domain.rescue.events_exit import (
     TransferredToHospital,
     UnauthorisedDepartureRecorded,
 )
-from domain.rescue.rules import RULESET
+from domain.rescue.rules import FULL_LIFECYCLE_RULESET, OUTSIDE_ANSWERS_RULESET
 from domain.rescue.state import (
     Handover,
     PlanStatus,
@@ -109,7 +109,7 @@ def evolve(state: RescueState, event: RescueEvent) -> RescueState:
                     "information": event.information,
                     "entered_at": event.at,
                     # The proof path took an ID number on trust; now the police confirm it.
-                    "identified": event.identified and state.ruleset < RULESET,
+                    "identified": event.identified and state.ruleset < FULL_LIFECYCLE_RULESET,
                 }
             )
         case ProvisionalAssistanceGranted():
@@ -406,7 +406,9 @@ def _movement(
             )
         case MissingPersonReportedToPolice():
             reported = _referred(state, "police_missing_person")
-            return reported.model_copy(update={"police_report_pending": True})
+            # Under older rules nothing waited for the police's answer (histories replay).
+            pending = state.ruleset >= OUTSIDE_ANSWERS_RULESET
+            return reported.model_copy(update={"police_report_pending": pending})
         case PoliceReportAcknowledged():
             return state.model_copy(
                 update={"police_report_pending": False, "police_ref": event.police_ref}

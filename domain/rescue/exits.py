@@ -150,8 +150,7 @@ def decide_exit(state: RescueState, command: ExitCommand, ctx: DecisionContext) 
                     at=now,
                 ),
                 *_leave(state, ExitRoute.UNAUTHORISED_DEPARTURE, ctx),
-                # The report is an outside step: its answer (the police reference) has a clock.
-                start(rules.POLICE_REPORT_ACK, ctx),
+                *_awaiting_police_reference(state, ctx),
             ]
         case RecordPoliceAcknowledgement():
             require_role(ctx.actor, STATION_STAFF, "recording the police reference")
@@ -237,6 +236,14 @@ def _leave(state: RescueState, route: ExitRoute, ctx: DecisionContext) -> list[E
         *stop_clocks(state, ending, f"left the station ({route.value})"),
         StationExited(route=route, at=ctx.now),
     ]
+
+
+def _awaiting_police_reference(state: RescueState, ctx: DecisionContext) -> list[Event]:
+    """The report is an outside step: its answer (the police reference) has a clock. Cases
+    that run under older rules (their histories replay unchanged) went without it."""
+    if state.ruleset < rules.OUTSIDE_ANSWERS_RULESET:
+        return []
+    return [start(rules.POLICE_REPORT_ACK, ctx)]
 
 
 def _follow_up(at_risk: bool, ctx: DecisionContext) -> list[Event]:

@@ -49,7 +49,10 @@ REFUSAL_REVISIT = ClockSpec(
 # The rules a case runs under are fixed when it opens. Cases opened before the full lifecycle
 # (the proof path) keep their rules when their workflow histories replay.
 PROOF_PATH_RULESET = 1
-RULESET = 2
+FULL_LIFECYCLE_RULESET = 2
+# Outside steps keep a clock: a missing-person report waits for the police reference (issue 14).
+OUTSIDE_ANSWERS_RULESET = 3
+RULESET = OUTSIDE_ANSWERS_RULESET
 
 IDENTITY_CHECK_ANSWER = ClockSpec(
     name="identity_check",

@@ -189,7 +189,7 @@ def _intake(state: RescueState, command: RegisterIntake, ctx: DecisionContext) -
         events.append(
             ReferredToPolice(reason="danger to self or others, drugs or fugitive", at=now)
         )
-    if state.ruleset < rules.RULESET:
+    if state.ruleset < rules.FULL_LIFECYCLE_RULESET:
         if id_number is None:  # the proof path only ran the family-search notice
             events.append(start(rules.FAMILY_SEARCH_NOTICE, ctx))
         return [*events, start(rules.PLAN_APPROVAL, ctx)]

@@ -70,3 +70,11 @@ def test_a_reference_without_a_report_is_refused() -> None:
     in_stay(age=12).then(DEPARTURE).then(RecordPoliceAcknowledgement(police_ref="JQ-1")).refuses(
         RecordPoliceAcknowledgement(police_ref="JQ-2"), code="no_police_report_pending"
     )
+
+
+def test_cases_under_older_rules_keep_them() -> None:
+    older = in_stay(age=12)
+    older = type(older)(older.state.model_copy(update={"ruleset": rules.FULL_LIFECYCLE_RULESET}))
+    events = older.when(DEPARTURE)
+    assert rules.POLICE_REPORT_ACK.name not in started(events)
+    assert older.then(DEPARTURE).when(CloseRescueCase(summary="离站"))[-1].type == "CaseClosed"
