@@ -23,7 +23,13 @@ from domain.case import ClockEscalated
 from domain.clocks import RUNG_LABELS_ZH, ClockSpec, Rung
 from domain.messages import Event
 from domain.relief import rules as relief_rules
-from domain.relief.events import AppealFiled, AssistanceRefused, MissingPapersNotified
+from domain.relief.commands import ServiceMethod
+from domain.relief.events import (
+    AppealFiled,
+    AssistanceRefused,
+    MissingPapersNotified,
+    RefusalNoticeSent,
+)
 from domain.rescue import rules as rescue_rules
 from domain.rescue.events_care import IndividualPlanDrafted, StayExtensionRequested
 from domain.rescue.events_exit import EscortedReturnStarted, MissingPersonReportedToPolice
@@ -221,15 +227,26 @@ def notifications_for(event: Event, case: CaseFacts) -> list[Notification]:
             return [
                 Notification(
                     rule="applicant_notice",
-                    recipients=(
-                        Recipient(party=Party.APPLICANT_NOTICES.value),
-                        *assignee_or_unit(case),
-                    ),
+                    recipients=assignee_or_unit(case),
                     message=_message(
                         case,
                         event,
-                        "不予救助，请送达书面通知",
+                        "不予救助，请书面通知申请人",
                         clock=relief_rules.REFUSAL_NOTICE.name,
+                    ),
+                )
+            ]
+        case RefusalNoticeSent(method=method) if method is not ServiceMethod.PUBLIC_NOTICE:
+            # The bureau's notice service posts (or e-mails) it; proof of service has a clock.
+            return [
+                Notification(
+                    rule="applicant_notice",
+                    recipients=(Recipient(party=Party.APPLICANT_NOTICES.value),),
+                    message=_message(
+                        case,
+                        event,
+                        "不予救助通知书，请送达并回执",
+                        clock=relief_rules.REFUSAL_NOTICE_SERVICE.name,
                     ),
                 )
             ]
