@@ -264,14 +264,37 @@ def refuse(case_id: str, reason: Reasons, json_out: JsonOpt = False) -> None:
     send(case_id, {"type": "RefuseAssistance", "reasons": reason}, json_out)
 
 
+@app.command("send-refusal")
+def send_refusal(
+    case_id: str,
+    method: Annotated[
+        str, typer.Option(help="post | electronic | left_at_residence | public_notice")
+    ],
+    appeal_right: Annotated[bool, typer.Option(help="The notice states the right")] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """The written refusal went out; its proof of service (送达回证) is then awaited."""
+    command = {"type": "SendRefusalNotice", "method": method, "states_appeal_right": appeal_right}
+    send(case_id, command, json_out)
+
+
 @app.command("deliver-refusal")
 def deliver_refusal(
     case_id: str,
     appeal_right: Annotated[bool, typer.Option(help="The notice stated the right")] = True,
+    method: Annotated[str | None, typer.Option(help="direct | post | ...")] = None,
+    proof: Annotated[str | None, typer.Option(help="送达回证 or postal receipt")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """The written refusal reached the applicant."""
-    command = {"type": "DeliverRefusalNotice", "states_appeal_right": appeal_right}
+    """The written refusal reached the applicant (served)."""
+    command: dict[str, object] = {
+        "type": "DeliverRefusalNotice",
+        "states_appeal_right": appeal_right,
+    }
+    if method:
+        command["method"] = method
+    if proof:
+        command["proof_ref"] = proof
     send(case_id, command, json_out)
 
 

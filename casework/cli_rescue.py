@@ -410,10 +410,32 @@ def self_exit(
 
 @app.command()
 def departed(
-    case_id: str, last_seen: Annotated[str, typer.Option()], json_out: JsonOpt = False
+    case_id: str,
+    last_seen: Annotated[str, typer.Option()],
+    police_station: Annotated[str, typer.Option(help="Which police were told")] = "110指挥中心",
+    report_channel: Annotated[
+        str, typer.Option(help="phone_110 | in_person | written | system")
+    ] = "system",
+    json_out: JsonOpt = False,
 ) -> None:
     """The person left without notice; a minor's departure goes to the police at once."""
-    send(case_id, {"type": "RecordUnauthorisedDeparture", "last_seen": last_seen}, json_out)
+    command = {
+        "type": "RecordUnauthorisedDeparture",
+        "last_seen": last_seen,
+        "police_station": police_station,
+        "report_channel": report_channel,
+    }
+    send(case_id, command, json_out)
+
+
+@app.command("police-reference")
+def police_reference(
+    case_id: str,
+    ref: Annotated[str, typer.Option(help="The police's case reference (警情编号)")],
+    json_out: JsonOpt = False,
+) -> None:
+    """The police gave their reference for the missing-person report."""
+    send(case_id, {"type": "RecordPoliceAcknowledgement", "police_ref": ref}, json_out)
 
 
 @app.command()
