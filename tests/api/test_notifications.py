@@ -3,8 +3,10 @@ administrators see the outbox, and /metrics (parsed by prometheus_client) shows 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -112,3 +114,7 @@ async def test_escalations_reach_inboxes_and_metrics_move(
     assert grew("casework_notification_deliveries_total", channel="inbox") >= len(mine) + 1
     assert value(after, "casework_external_system_up", system="postgresql") == 1.0
     assert any(name == "casework_open_cases" for name, _ in after)
+    # Every casework series the Grafana dashboard asks for is one the API exports.
+    dashboard = Path(__file__).resolve().parents[2] / "deploy/grafana/dashboards/casework.json"
+    wanted = set(re.findall(r"casework_[a-z_]+", dashboard.read_text()))
+    assert wanted <= {name for name, _ in after}, sorted(wanted - {name for name, _ in after})

@@ -4,7 +4,9 @@ scraped and parsed after the worker ran a case."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -18,6 +20,7 @@ from tests.workers.receivers import free_port
 from workers.client import connect, metrics_runtime
 from workers.worker import build_worker
 
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 # Family names as prometheus_client's parser gives them (counters without `_total`).
 WANTED = {
     "temporal_request",
@@ -39,6 +42,16 @@ async def test_a_worker_serves_temporal_sdk_metrics(
         async with httpx.AsyncClient() as http, asyncio.timeout(60):
             while not names >= WANTED:  # the SDK records as the worker works
                 text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
-                names = {f.name for f in text_string_to_metric_families(text)}
+                families = list(text_string_to_metric_families(text))
+                names = {f.name for f in families}
                 await asyncio.sleep(0.1)
     assert any(name.startswith("temporal_worker_task_slots") for name in names), sorted(names)
+    # The Grafana dashboard asks for series the SDK really exports (failure counters appear
+    # only after a failure, so they are checked by their family's siblings).
+    sampled = {sample.name for family in families for sample in family.samples}
+    dashboard = (DEPLOY / "grafana" / "dashboards" / "casework.json").read_text()
+    wanted = set(re.findall(r"temporal_[a-z_]+", dashboard)) - {
+        "temporal_request_failure_total",
+        "temporal_activity_execution_failed_total",
+    }
+    assert wanted <= sampled, sorted(wanted - sampled)
