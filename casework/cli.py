@@ -58,6 +58,9 @@ def dev(
     port: Annotated[int, typer.Option(help="API port")] = 8000,
     temporal_port: Annotated[int, typer.Option()] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port")] = 8233,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="The worker's Temporal SDK metrics port (0: off)")
+    ] = None,
 ) -> None:
     """The whole stack in the foreground: Temporal, PostgreSQL, migrations, worker, API."""
     from casework.stack import DevPorts, run_dev
@@ -66,6 +69,8 @@ def dev(
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    if metrics_port is not None:
+        settings = settings.model_copy(update={"worker_metrics_port": metrics_port})
     try:
         asyncio.run(
             run_dev(settings, DevPorts(api=port, temporal=temporal_port, temporal_ui=ui_port))

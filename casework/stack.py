@@ -88,6 +88,10 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
         if settings.temporal_address
         else EmbeddedTemporal(settings.data_dir / "temporal", ports.temporal, ports.temporal_ui)
     )
+    if settings.worker_metrics_port:
+        ensure_port_free(
+            settings.worker_metrics_host, settings.worker_metrics_port, "worker metrics"
+        )
     if temporal is not None:
         ensure_port_free("127.0.0.1", ports.temporal, "Temporal frontend")
         ensure_port_free("127.0.0.1", ports.temporal_ui, "Temporal Web UI")
