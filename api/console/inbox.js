@@ -63,7 +63,9 @@
   const view = document.getElementById("inbox-view");
   if (view) renderInbox(view).catch((e) => { view.innerHTML = `<p class="error">${esc(e.message)}</p>`; });
   else {
-    headerCount().catch(() => {});
-    window.addEventListener("hashchange", () => headerCount().catch(() => {}));
+    const refresh = () => headerCount().catch(() => {});
+    refresh();
+    window.addEventListener("hashchange", refresh);
+    setInterval(refresh, 30000);
   }
 })();
