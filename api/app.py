@@ -13,6 +13,7 @@ from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
 from api.routers import (
+    anchors,
     audit,
     auth,
     cases,
@@ -21,6 +22,7 @@ from api.routers import (
     inbox_page,
     metrics,
     notifications,
+    paper_files,
     relief,
     socialorg,
     users,
@@ -90,8 +92,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         auth.router,
         users.router,
         cases.router,
+        paper_files.router,
         cases.queue_router,
         audit.router,
+        anchors.router,
         console.router,
         relief.router,
         socialorg.router,

@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     # Temporal SDK runtime metrics (Prometheus) of a worker process; 0 turns them off.
     worker_metrics_host: str = Field(default="127.0.0.1", alias="CASEWORK_WORKER_METRICS_HOST")
     worker_metrics_port: int = Field(default=9464, ge=0, alias="CASEWORK_WORKER_METRICS_PORT")
+    # Anchors (docs/anchoring.md): the Ed25519 signing key's file (read by workers only; never
+    # in the database), the directory anchors are published to (beyond the database's reach),
+    # and how often the worker's Temporal schedule anchors the ledger. `casework dev` puts
+    # both under the data directory and makes a key on first start.
+    anchor_key_file: Path | None = Field(default=None, alias="CASEWORK_ANCHOR_KEY_FILE")
+    anchor_dir: Path | None = Field(default=None, alias="CASEWORK_ANCHOR_DIR")
+    anchor_interval_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, alias="CASEWORK_ANCHOR_INTERVAL_MINUTES"
+    )
 
     # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps.
     backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")

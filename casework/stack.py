@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import uvicorn
 
@@ -17,6 +18,8 @@ from casework.settings import Settings
 from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head_async
+from store.signing import Signer
+from workers.anchoring import anchoring_from_files, ensure_anchor_schedule
 from workers.client import connect, metrics_runtime
 from workers.dispatcher import build_dispatcher
 from workers.telemetry import configure_tracing
@@ -47,7 +50,19 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     )
     client = await connect(settings.temporal_address, settings.temporal_namespace, runtime=runtime)
     ledger = Ledger(engine)
-    worker = build_worker(client, ledger, settings.task_queue, settings.holiday_notices_dir)
+    worker = build_worker(
+        client,
+        ledger,
+        settings.task_queue,
+        settings.holiday_notices_dir,
+        anchoring=anchoring_from_files(engine, settings.anchor_key_file, settings.anchor_dir),
+    )
+    if settings.anchor_key_file and settings.anchor_dir:
+        await ensure_anchor_schedule(
+            client, settings.task_queue, timedelta(minutes=settings.anchor_interval_minutes)
+        )
+    else:
+        log.warning("ledger anchoring is off: set CASEWORK_ANCHOR_KEY_FILE and CASEWORK_ANCHOR_DIR")
     parts = [run_until_stopped(worker, stop)]
     if settings.dispatch_enabled:
         parts.append(build_dispatcher(engine, settings).run(stop))
@@ -97,6 +112,7 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
         ensure_port_free("127.0.0.1", ports.temporal_ui, "Temporal Web UI")
     postgres = None if settings.database_url else EmbeddedPostgres(settings.data_dir / "postgres")
 
+    settings = dev_anchoring(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
     try:
@@ -130,6 +146,20 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
         print("casework dev stopped.", flush=True)
 
 
+def dev_anchoring(settings: Settings) -> Settings:
+    """Development anchors under the data directory, with a signing key made on first start."""
+    key = settings.anchor_key_file or settings.data_dir / "anchor-signing-key.pem"
+    if not key.exists():
+        Signer.generate(key)
+        log.info("made a development anchor signing key in %s", key)
+    return settings.model_copy(
+        update={
+            "anchor_key_file": key,
+            "anchor_dir": settings.anchor_dir or settings.data_dir / "anchors",
+        }
+    )
+
+
 def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postgres: bool) -> None:
     api = f"http://{settings.api_host}:{ports.api}"
     lines = [
@@ -153,5 +183,8 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
             if own_postgres
             else "external (DATABASE_URL)"
         )
+    )
+    lines.append(
+        f"  Anchors        {settings.anchor_dir}  (signing key {settings.anchor_key_file})"
     )
     print("\n".join(lines), flush=True)

@@ -2,14 +2,14 @@
 parties; an e-mail address per user.
 
 Revision ID: 0140_notify
-Revises: 0003
+Revises: 0100_anchor
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0140_notify"
-down_revision = "0003"
+down_revision = "0100_anchor"
 branch_labels = None
 depends_on = None
 
