@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from domain.actors import Role
 from domain.case import ClockEscalated
-from domain.clocks import RUNG_LABELS_ZH, ClockSpec, Rung
+from domain.catalogue import clock_label, rung_label
+from domain.clocks import Rung
 from domain.messages import Event
 from domain.relief import rules as relief_rules
 from domain.relief.commands import ServiceMethod
@@ -34,7 +34,6 @@ from domain.rescue import rules as rescue_rules
 from domain.rescue.events_care import IndividualPlanDrafted, StayExtensionRequested
 from domain.rescue.events_exit import EscortedReturnStarted, MissingPersonReportedToPolice
 from domain.rescue.vocabulary import PoliceReportChannel
-from domain.socialorg import rules as socialorg_rules
 from domain.socialorg.events import GradeProposed, RevocationProposed
 
 
@@ -101,24 +100,6 @@ class Notification(BaseModel):
     message: Message
 
 
-def _labels(*modules: ModuleType) -> dict[str, str]:
-    return {
-        spec.name: spec.label_zh
-        for module in modules
-        for spec in vars(module).values()
-        if isinstance(spec, ClockSpec)
-    }
-
-
-CLOCK_LABELS_ZH = _labels(rescue_rules, relief_rules, socialorg_rules)
-
-
-def clock_label(name: str) -> str:
-    if name.startswith("service:"):
-        return "一人一策服务"
-    return CLOCK_LABELS_ZH.get(name, name)
-
-
 def unit_role(case: CaseFacts, role: Role) -> Recipient:
     return Recipient(role=role, unit=case.unit)
 
@@ -181,7 +162,7 @@ def notifications_for(event: Event, case: CaseFacts) -> list[Notification]:
                     message=_message(
                         case,
                         event,
-                        f"{label} {RUNG_LABELS_ZH[rung]}",
+                        f"{label} {rung_label(rung)}",
                         clock=clock,
                         rung=rung.name,
                         due_at=due_at,

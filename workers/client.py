@@ -1,17 +1,20 @@
-"""The Temporal client every process uses: pydantic payloads and OpenTelemetry tracing."""
+"""The Temporal client every process uses: pydantic payloads sealed by the payload key ring,
+and OpenTelemetry tracing; a worker's client may carry a runtime that serves SDK metrics."""
 
 from __future__ import annotations
 
 from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+
+from workers.codec import PayloadKeyRing, data_converter
 
 
 async def connect(
     address: str,
     namespace: str = "default",
     *,
+    key_ring: PayloadKeyRing,
     lazy: bool = False,
     runtime: Runtime | None = None,
 ) -> Client:
@@ -19,7 +22,7 @@ async def connect(
     return await Client.connect(
         address,
         namespace=namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(key_ring),
         interceptors=[TracingInterceptor()],
         lazy=lazy,
         runtime=runtime,

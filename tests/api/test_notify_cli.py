@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from casework import cli_notify, cli_relief
+from casework import cli_notify, cli_schema
 from casework.cli import app
 from domain.relief import RELIEF
 
@@ -55,11 +55,11 @@ def api(monkeypatch: pytest.MonkeyPatch) -> _Api:
 
 def test_refusal_notice_commands_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(cli_relief, "send", lambda _c, command, _j: sent.append(command))
+    monkeypatch.setattr(cli_schema, "send", lambda _c, command, _j: sent.append(command))
     runner = CliRunner()
     for args in (
         ["send-refusal", CASE, "--method", "post"],
-        ["deliver-refusal", CASE, "--proof", "EMS-1180-7721"],
+        ["deliver-refusal", CASE, "--proof-ref", "EMS-1180-7721"],
         ["deliver-refusal", CASE, "--method", "direct"],
     ):
         result = runner.invoke(app, ["relief", *args])

@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.actors import Role
 from domain.calendar import SHANGHAI
 from domain.case import ClockEscalated
+from domain.catalogue import rung_label
 from domain.clocks import Rung
 from domain.notifications import CaseFacts, Recipient, notifications_for
 from domain.rescue.events_care import IndividualPlanDrafted
@@ -55,7 +56,7 @@ def test_the_message_is_the_minimum_the_recipient_needs() -> None:
         "case_id": "RSC-2026-000001",
         "kind": "rescue",
         "event_type": "ClockEscalated",
-        "title_zh": "案件 RSC-2026-000001：在站期限 逾期(区局)",
+        "title_zh": f"案件 RSC-2026-000001：在站期限 {rung_label(Rung.L2_OVERDUE)}",
         "unit": "救助站",
         "clock": "stay_limit",
         "rung": "L2_OVERDUE",

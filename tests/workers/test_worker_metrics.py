@@ -16,6 +16,7 @@ from api.gateway import CaseGateway
 from domain.rescue import RESCUE
 from store.ledger import Ledger
 from tests.factories import OPERATOR, report, rescue_case_id
+from tests.servers import session_key_ring
 from tests.workers.receivers import free_port
 from workers.client import connect, metrics_runtime
 from workers.worker import build_worker
@@ -34,7 +35,9 @@ async def test_a_worker_serves_temporal_sdk_metrics(
 ) -> None:
     port = free_port()
     address = dev_env.client.service_client.config.target_host
-    client = await connect(address, runtime=metrics_runtime("127.0.0.1", port))
+    client = await connect(
+        address, key_ring=session_key_ring(), runtime=metrics_runtime("127.0.0.1", port)
+    )
     async with build_worker(client, ledger, task_queue):
         gateway = CaseGateway(client, task_queue)
         await gateway.open_case(RESCUE, rescue_case_id(), OPERATOR, report(), datetime.now(UTC))
