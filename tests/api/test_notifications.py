@@ -17,7 +17,7 @@ from activities.channels import InboxChannel
 from domain.actors import Actor, Role
 from store.users import save_user
 from tests.api.conftest import bearer
-from tests.factories import intake, report
+from tests.factories import classify, intake, report
 from workers.dispatcher import Dispatcher
 
 
@@ -118,3 +118,45 @@ async def test_escalations_reach_inboxes_and_metrics_move(
     dashboard = Path(__file__).resolve().parents[2] / "deploy/grafana/dashboards/casework.json"
     wanted = set(re.findall(r"casework_[a-z_]+", dashboard.read_text()))
     assert wanted <= {name for name, _ in after}, sorted(wanted - {name for name, _ in after})
+
+
+async def test_administrators_see_dead_letters_and_resend_them(
+    api: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    admin = Actor(user_id=f"adm-{tag}", role=Role.ADMIN, unit="浦东新区民政局")
+    operator = Actor(user_id=f"op-{tag}", role=Role.OPERATOR, unit=f"救助站-{tag}")
+    caseworker = Actor(user_id=f"sw-{tag}", role=Role.CASEWORKER, unit=operator.unit)
+    opened = await api.post("/cases", json=report(unit=operator.unit), headers=bearer(operator))
+    case_id = opened.json()["case_id"]
+    commands = f"/cases/{case_id}/commands"
+    await api.post(commands, json=intake(person={"age": 13}), headers=bearer(operator))
+    await api.post(commands, json=classify(), headers=bearer(caseworker))
+    departure = {"type": "RecordUnauthorisedDeparture", "last_seen": "站门口"}
+    assert (await api.post(commands, json=departure, headers=bearer(operator))).status_code == 200
+
+    # The station of this case has no approver registered: the report to its team lead is
+    # kept as a dead letter, visible to administrators and counted, never silently dropped.
+    dead = await api.get(
+        "/notifications", params={"status": "dead", "case_id": case_id}, headers=bearer(admin)
+    )
+    unit_lead = [r for r in dead.json() if r["spec"].get("unit") == operator.unit]
+    assert [(r["rule"], r["last_error"]) for r in unit_lead] == [
+        ("police_report", "no active recipient matches")
+    ]
+    resend = await api.post(
+        f"/notifications/{unit_lead[0]['notification_id']}/resend", headers=bearer(admin)
+    )
+    assert resend.status_code == 404  # nobody to deliver to: fix the users, not the row
+    summary_rows = (await api.get("/notifications/summary", headers=bearer(admin))).json()
+    assert any(r["channel"] == "none" and r["status"] == "dead" for r in summary_rows)
+
+    refused = await api.post("/notifications/1/resend", headers=bearer(operator))
+    assert refused.status_code == 403
+    assert (await api.get("/notifications/endpoints", headers=bearer(operator))).status_code == 403
+    bad = await api.put(
+        f"/notifications/endpoints/x-{tag}",
+        json={"party": "police", "channel": "pigeon", "address": "roof"},
+        headers=bearer(admin),
+    )
+    assert bad.status_code == 422
