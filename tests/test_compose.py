@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -79,3 +80,14 @@ def test_prometheus_and_grafana_are_provisioned_for_casework() -> None:
     uid = source["datasources"][0]["uid"]
     assert all(p["datasource"]["uid"] == uid for p in dashboard["panels"])
     assert all(t["expr"] for p in dashboard["panels"] for t in p["targets"])
+
+    # The alert rules are mounted where the config reads them, and use the dashboard's series
+    # (which tests/api/test_notifications.py checks against a live /metrics).
+    mounted = compose["services"]["prometheus"]["volumes"]
+    (rule_file,) = prometheus["rule_files"]
+    assert f"./deploy/prometheus-alerts.yml:{rule_file}:ro" in mounted
+    alerts = yaml.safe_load((deploy / "prometheus-alerts.yml").read_text())
+    rules = [r for group in alerts["groups"] for r in group["rules"]]
+    exported = set(re.findall(r"casework_[a-z_]+", json.dumps(dashboard)))
+    for rule in rules:
+        assert set(re.findall(r"casework_[a-z_]+", rule["expr"])) <= exported, rule["alert"]
