@@ -16,6 +16,7 @@ from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
 from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, CommandRefused, lifecycle_of
 from api.idempotency import IdempotencyKey
+from api.metrics import METRICS
 from api.problems import Pending, ServiceUnavailable
 from api.schemas import (
     MAX_OFFSET,
@@ -113,7 +114,9 @@ async def open_case(
     door = await idempotency.enter(
         services, actor, idempotency_key, OPEN_TARGET, raw, effective_at=when
     )
-    return await door.run(lambda: _open(services, door, lifecycle, actor, raw, now, when))
+    return await METRICS.observed(
+        command.type, door.run(lambda: _open(services, door, lifecycle, actor, raw, now, when))
+    )
 
 
 async def _open(
@@ -204,7 +207,9 @@ async def send_command(
         case_id=case_id,
         effective_at=when,
     )
-    return await door.run(lambda: _send(services, door, case_id, actor, raw, when))
+    return await METRICS.observed(
+        command.type, door.run(lambda: _send(services, door, case_id, actor, raw, when))
+    )
 
 
 async def _send(

@@ -51,6 +51,11 @@ ERRORS: dict[str, str] = {
     "family_notice_required": "须通知家属，或登记无法联系家属的原因",
     "awaiting_discharge_notice": "转介医疗的案件须等医院出院通知后才能结案",
     "awaiting_handover_ack": "接收地民政部门尚未回执交接",
+    "awaiting_police_reference": "警方尚未就失踪报警给出警情编号，暂不能结案",
+    "no_police_report_pending": "本案没有等待警方回执的报警",
+    "notice_already_sent": "不予救助通知书已寄出",
+    "served_directly": "当面交付即为送达，请直接登记送达",
+    "proof_of_service_required": "邮寄等方式送达须有送达回证或回执编号",
     "follow_up_pending": "回访尚未完成",
     "open_plan_services": "尚有进行中的方案服务，请先完成或说明理由取消",
     # --- social assistance ---

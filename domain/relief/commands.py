@@ -211,12 +211,42 @@ class RefuseAssistance(Command):
     reasons: Reasons
 
 
+class ServiceMethod(StrEnum):
+    """How a written notice is served (送达方式; 民事诉讼法 Ch 7, applied to administrative
+    notices)."""
+
+    DIRECT = "direct"  # 直接送达: handed over, signed for on the spot
+    POST = "post"  # 邮寄送达: registered post, the return receipt is the proof
+    ELECTRONIC = "electronic"  # 电子送达: with the applicant's consent
+    LEFT_AT_RESIDENCE = "left_at_residence"  # 留置送达: refused, left with witnesses
+    PUBLIC_NOTICE = "public_notice"  # 公告送达: whereabouts unknown
+
+
+class SendRefusalNotice(Command):
+    """The written refusal went out by a method whose service must then be proven."""
+
+    type: Literal["SendRefusalNotice"] = "SendRefusalNotice"
+    method: ServiceMethod
+    states_appeal_right: bool = Field(
+        default=True, description="Whether it tells the applicant of the right to review"
+    )
+
+
 class DeliverRefusalNotice(Command):
     """The written refusal with reasons reached the applicant (不予救助通知书)."""
 
     type: Literal["DeliverRefusalNotice"] = "DeliverRefusalNotice"
     states_appeal_right: bool = Field(
         default=True, description="Whether it told the applicant of the right to review"
+    )
+    method: ServiceMethod | None = Field(
+        default=None, description="How it was served (default: as it was sent, or direct)"
+    )
+    proof_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="送达回证 number or postal receipt; needed after SendRefusalNotice",
     )
 
 
@@ -318,6 +348,7 @@ ReliefCommand = Annotated[
     | RecordCommunityReview
     | ApproveAssistance
     | RefuseAssistance
+    | SendRefusalNotice
     | DeliverRefusalNotice
     | GrantEmergencyAssistance
     | CompleteEmergencyFollowUp

@@ -36,6 +36,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -146,6 +147,7 @@ RescueCommand = Annotated[
     | AcknowledgeHandover
     | RecordSelfExit
     | RecordUnauthorisedDeparture
+    | RecordPoliceAcknowledgement
     | PlacePerson
     | TransferToHospital
     | RecordHospitalDischarge

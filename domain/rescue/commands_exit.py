@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from domain.messages import Command
-from domain.rescue.vocabulary import Collector, DischargeOutcome, Placement
+from domain.rescue.vocabulary import Collector, DischargeOutcome, Placement, PoliceReportChannel
 
 
 class HandOverToFamily(Command):
@@ -52,6 +52,22 @@ class RecordUnauthorisedDeparture(Command):
 
     type: Literal["RecordUnauthorisedDeparture"] = "RecordUnauthorisedDeparture"
     last_seen: str = Field(min_length=1, max_length=300)
+    police_station: str = Field(
+        default="110指挥中心",
+        min_length=1,
+        max_length=200,
+        description="Which police were told (a minor's or incapable person's departure)",
+    )
+    report_channel: PoliceReportChannel = Field(
+        default=PoliceReportChannel.SYSTEM, description="How the police were told"
+    )
+
+
+class RecordPoliceAcknowledgement(Command):
+    """The police's case reference for a missing-person report came back."""
+
+    type: Literal["RecordPoliceAcknowledgement"] = "RecordPoliceAcknowledgement"
+    police_ref: str = Field(min_length=1, max_length=100, description="警情编号")
 
 
 class PlacePerson(Command):

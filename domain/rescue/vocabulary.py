@@ -178,3 +178,12 @@ class Collector(Frozen):
     name: str = Field(min_length=1, max_length=100)
     relation: str = Field(min_length=1, max_length=50)
     id_number: str = Field(max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$")
+
+
+class PoliceReportChannel(StrEnum):
+    """How the police were told of a missing person."""
+
+    PHONE_110 = "phone_110"  # by telephone to the 110 command centre
+    IN_PERSON = "in_person"  # at the police station
+    WRITTEN = "written"  # a written report delivered
+    SYSTEM = "system"  # the bureau's notification to the police's duty desk (outbox webhook)
