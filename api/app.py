@@ -10,24 +10,35 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import problems
+from api.body_limit import BodyLimit
+from api.codec_cors import CodecCors
 from api.deps import Services
 from api.gateway import CaseGateway
+from api.holiday_notices import BureauNotices
 from api.routers import (
     anchors,
     audit,
     auth,
     cases,
+    codec,
     console,
     health,
+    inbox_page,
+    metrics,
+    notifications,
     paper_files,
     relief,
     socialorg,
+    stats,
     users,
+    vocabulary,
+    workbench,
 )
 from casework.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
 from workers.client import connect
+from workers.keyring import payload_key_ring
 from workers.telemetry import configure_tracing
 
 DESCRIPTION = """
@@ -52,14 +63,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             raise RuntimeError(
                 "DATABASE_URL and TEMPORAL_ADDRESS must be set (casework dev sets both)"
             )
+        key_ring = payload_key_ring(settings)  # before anything starts: no keys, no API
         engine = make_engine(settings.database_url)
         # Lazy: the API starts (and /healthz answers 503) while Temporal is still down.
-        client = await connect(settings.temporal_address, settings.temporal_namespace, lazy=True)
+        client = await connect(
+            settings.temporal_address, settings.temporal_namespace, key_ring=key_ring, lazy=True
+        )
         app.state.services = Services(
             settings=settings,
             engine=engine,
             ledger=Ledger(engine),
-            gateway=CaseGateway(client, settings.task_queue),
+            gateway=CaseGateway(
+                client,
+                settings.task_queue,
+                holiday_notices=BureauNotices(settings.holiday_notices_dir).current,
+            ),
         )
         try:
             yield
@@ -71,17 +89,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     problems.install(app)
+    app.add_middleware(CodecCors, prefix=codec.PREFIX, origins=settings.codec_origins)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         return JSONResponse(
             status_code=422,
-            content={
-                "code": "invalid_request",
-                "message": "the request is not valid",
-                "details": errors,
-            },
+            content=problems.problem_body("invalid_request", "the request is not valid", errors),
         )
 
     for router in (
@@ -96,6 +112,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         console.router,
         relief.router,
         socialorg.router,
+        notifications.inbox_router,
+        notifications.router,
+        notifications.email_router,
+        inbox_page.router,
+        metrics.router,
+        workbench.router,
+        stats.router,
+        vocabulary.router,
+        codec.router,
     ):
         app.include_router(router)
     return app

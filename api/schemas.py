@@ -8,7 +8,9 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, Field
 
 from domain.actors import Role
+from domain.catalogue import event_label, role_label
 from domain.registry import LIFECYCLES
+from domain.summaries import summary
 
 MAX_OFFSET = 1_000_000  # paging deeper than this is a query, not browsing
 MAX_VERSION = 2**31 - 1  # the ledger's version column is a PostgreSQL integer
@@ -64,9 +66,12 @@ class HistoryEntry(BaseModel):
     version: int
     event_id: str
     type: str
+    type_label: str = Field(description="The event's Chinese name, from GET /vocabulary")
+    summary: str = Field(description="One line for staff, in Chinese, without personal data")
     schema_version: int
     actor: str = Field(description="The user id, or 'system' for timers")
     actor_role: str
+    actor_role_label: str = Field(description="The actor's role in Chinese")
     actor_unit: str
     occurred_at: datetime
     recorded_at: datetime
@@ -116,9 +121,12 @@ def history_entry_json(row: dict[str, Any]) -> dict[str, Any]:
         "version": row["version"],
         "event_id": str(row["event_id"]),
         "type": row["type"],
+        "type_label": event_label(row["type"]),
+        "summary": summary(row["type"], row["payload"]),
         "schema_version": row["schema_version"],
         "actor": row["actor_id"],
         "actor_role": row["actor_role"],
+        "actor_role_label": role_label(row["actor_role"]),
         "actor_unit": row["actor_unit"],
         "occurred_at": _utc_text(row["occurred_at"]),
         "recorded_at": _utc_text(row["recorded_at"]),

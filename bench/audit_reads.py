@@ -57,6 +57,7 @@ from store.queries import CaseFilter, get_case, list_cases
 from store.replay import case_as_of, state_as_of
 from store.tables import cases, events
 from workers.client import connect
+from workers.codec import PayloadKeyRing, new_key
 
 SECRET = "bench-secret-that-is-long-enough-for-hs256"
 SUPERVISOR = Actor(user_id="sup-chen", role=Role.SUPERVISOR, unit="浦东新区民政局")
@@ -303,7 +304,8 @@ async def http_section(ledger: Ledger, pool: asyncpg.Pool, samples: list[list[st
     settings = Settings.model_validate(
         {"CASEWORK_SECRET_KEY": SECRET, "CASEWORK_ENV": "development"}
     )
-    client = await connect("127.0.0.1:1", lazy=True)  # reads never reach Temporal
+    ring = PayloadKeyRing((("bench-1", new_key()),))
+    client = await connect("127.0.0.1:1", key_ring=ring, lazy=True)  # reads never reach Temporal
     services = Services(settings, ledger.engine, ledger, CaseGateway(client, "bench"))
     headers = {"Authorization": f"Bearer {mint_token(SUPERVISOR, SECRET, timedelta(hours=1))}"}
     casework = httpx.AsyncClient(

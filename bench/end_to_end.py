@@ -17,7 +17,8 @@ of one case of each side, by type.
             one activity inserting one row (bench/e2e/bare.py)
   bare-api  the same bare workflow behind a minimal FastAPI endpoint (bench/e2e/drivers.py)
 
-BENCH_CASEWORK_PATH=DIR runs casework's worker from the checkout in DIR (before/after figures);
+BENCH_CASEWORK_PATH=DIR runs casework's worker from the checkout in DIR (before/after figures;
+DIR must have the same payload codec as this checkout);
 the API stays this checkout's. After the rounds it prints each worker's resident memory per
 cached open case (`--memory-cases` more cases per side, every case stays open and cached), and
 the time to replay one case's whole history (what an evicted case costs at its next task).
@@ -58,9 +59,13 @@ from casework.settings import Settings
 from store.db import make_engine
 from store.ledger import Ledger
 from workers.client import connect
+from workers.codec import PayloadKeyRing, data_converter, new_key
 from workflows.search_attributes import ALL_KEYS
 
 SECRET = "bench-secret-that-is-long-enough-for-hs256"
+# casework seals its payloads (workers/codec.py); the run's own throwaway key ring, shared with
+# its worker through CASEWORK_PAYLOAD_KEYS as a deployment's processes share theirs.
+KEY_RING = PayloadKeyRing((("bench-1", new_key()),))
 SIDES = ("casework", "bare", "bare-api")
 # Bytecode caches outside the checkout. A workflow's sandbox re-imports its modules for every
 # run: with PYTHONDONTWRITEBYTECODE set (as on the shared test machines) each re-import would
@@ -191,6 +196,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
             "TEMPORAL_ADDRESS": address,
             "CASEWORK_ENV": "development",
             "CASEWORK_SECRET_KEY": SECRET,
+            "CASEWORK_PAYLOAD_KEYS": KEY_RING.format(),
         }
         procs = {kind: start_worker(kind, q, worker_env) for kind, q in queues.items()}
         for proc in procs.values():
@@ -200,7 +206,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
         settings = Settings.model_validate(
             {"CASEWORK_SECRET_KEY": SECRET, "CASEWORK_ENV": "development"}
         )
-        cw_client = await connect(address)
+        cw_client = await connect(address, key_ring=KEY_RING)
         services = Services(settings, engine, ledger, CaseGateway(cw_client, queues["casework"]))
         api = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=create_app(settings, services)),
@@ -302,7 +308,7 @@ async def replay_cost(cw_client: Client, bare_client: Client, cw_case: str, bare
             Replayer(
                 workflows=list(WORKFLOWS.values()),
                 workflow_runner=workflow_runner(),
-                data_converter=pydantic_data_converter,
+                data_converter=data_converter(KEY_RING),
             ),
         ),
         (

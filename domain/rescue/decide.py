@@ -43,6 +43,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -105,6 +106,7 @@ def decide(state: RescueState, command: RescueCommand, ctx: DecisionContext) -> 
             | AcknowledgeHandover()
             | RecordSelfExit()
             | RecordUnauthorisedDeparture()
+            | RecordPoliceAcknowledgement()
             | PlacePerson()
             | TransferToHospital()
             | RecordHospitalDischarge()

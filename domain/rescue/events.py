@@ -54,6 +54,7 @@ from domain.rescue.events_exit import (
     PersonDied,
     PersonPlaced,
     PoliceNotifiedOfDeath,
+    PoliceReportAcknowledged,
     SelfExitDeclared,
     StationExited,
     TransferredToHospital,
@@ -196,6 +197,7 @@ RescueEvent = Annotated[
     | HandedOverToFamily
     | EscortedReturnStarted
     | HandoverAcknowledged
+    | PoliceReportAcknowledged
     | SelfExitDeclared
     | UnauthorisedDepartureRecorded
     | MissingPersonReportedToPolice

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.schemas import HistoryEntry, history_entry_json
+from domain.catalogue import event_label, role_label
+from domain.summaries import summary as event_summary
 from store import queries
 from store.ledger import Ledger
 from store.queries import CaseFilter, list_cases
@@ -40,8 +42,11 @@ async def test_the_plain_history_serializer_writes_what_history_entry_describes(
         modelled = HistoryEntry(
             **event.model_dump(exclude={"actor", "stream_id", "event_id"}),
             event_id=str(event.event_id),
+            type_label=event_label(event.type),
+            summary=event_summary(event.type, event.payload),
             actor=event.actor.user_id,
             actor_role=event.actor.role.value,
+            actor_role_label=role_label(event.actor.role.value),
             actor_unit=event.actor.unit,
         )
         assert history_entry_json(row) == modelled.model_dump(mode="json")
