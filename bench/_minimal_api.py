@@ -2,7 +2,8 @@
 
 No auth, no scope, no case-row lookup, no error mapping: one query and a plain serializer.
 Its history body is the one casework's `GET /cases/{id}/history` serves (the same keys and
-values); its state body is `CaseDetail`'s core (case id, version, state).
+values, Chinese labels and summary included); its state body is `CaseDetail`'s core (case
+id, version, state).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 import asyncpg
 from fastapi import FastAPI, Response
 
+from domain.catalogue import event_label, role_label
 from domain.lifecycle import Lifecycle
+from domain.summaries import summary
 
 COLUMNS = (
     "position, stream_id, version, event_id, type, schema_version, payload::text AS payload, "
@@ -42,13 +45,16 @@ def plain_history(records: list[asyncpg.Record]) -> bytes:
                 "version": r["version"],
                 "event_id": str(r["event_id"]),
                 "type": r["type"],
+                "type_label": event_label(r["type"]),
+                "summary": summary(r["type"], payload),
                 "schema_version": r["schema_version"],
                 "actor": r["actor_id"],
                 "actor_role": r["actor_role"],
+                "actor_role_label": role_label(r["actor_role"]),
                 "actor_unit": r["actor_unit"],
                 "occurred_at": _utc(r["occurred_at"]),
                 "recorded_at": _utc(r["recorded_at"]),
-                "payload": json.loads(r["payload"]),
+                "payload": payload,
                 "prev_hash": r["prev_hash"].hex(),
                 "hash": r["hash"].hex(),
                 "hash_version": r["hash_version"],
@@ -57,6 +63,7 @@ def plain_history(records: list[asyncpg.Record]) -> bytes:
                 "trace_id": r["trace_id"],
             }
             for r in records
+            for payload in (json.loads(r["payload"]),)
         ],
         ensure_ascii=False,
         separators=(",", ":"),

@@ -337,6 +337,9 @@ async def http_section(ledger: Ledger, pool: asyncpg.Pool, samples: list[list[st
             response = await bare.get(f"/raw/{cid}/state", params={"as_of": at})
             assert response.status_code == 200 and response.json()["version"] == 8
 
+        first = samples[0][0]
+        same = (await casework.get(f"/cases/{first}/history")).json()
+        assert same == (await bare.get(f"/raw/{first}/history")).json(), "not the same body"
         await pair("GET history", ours_history, bare_history, samples, 1.5)
         await pair("GET state as of", ours_as_of, bare_as_of, samples, 1.5)
 
