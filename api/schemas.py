@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, Field
@@ -47,6 +47,23 @@ class CaseListItem(BaseModel):
     updated_at: datetime
 
 
+class ClockView(BaseModel):
+    """A clock as staff read it: its due instant and the last day it covers (Asia/Shanghai)."""
+
+    name: str
+    label_zh: str
+    rule: str
+    starts: str = Field(description="The statute's start event the clock counts from")
+    started_at: datetime
+    due_at: datetime
+    due_on: date = Field(description="The last day the deadline covers, Asia/Shanghai")
+    basis: str = Field(description="The calendar the dates were counted on")
+    fallback: bool = Field(description="Counted on the Monday-Friday fallback for some year")
+    running: bool
+    reached: int = Field(description="-1 none, 0 reminder, 1 due, 2 overdue, 3 leadership")
+    extensions: int
+
+
 class CaseDetail(BaseModel):
     case_id: str
     kind: str
@@ -55,6 +72,11 @@ class CaseDetail(BaseModel):
     stage_label: str
     as_of: datetime | None = None
     state: dict[str, Any]
+    clocks: list[ClockView] = Field(default_factory=list)
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Lifecycle views, e.g. a social organisation's inspection_schedule",
+    )
 
 
 class HistoryEntry(BaseModel):

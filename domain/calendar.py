@@ -20,6 +20,12 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 LIBRARY_BASIS = f"chinese-calendar {getattr(chinese_calendar, '__version__', '?')}"
 FALLBACK_BASIS = "weekdays-only fallback (no holiday notice for {year})"
+FALLBACK_MARK = "weekdays-only fallback"
+
+
+def on_fallback(basis: str) -> bool:
+    """Whether a recorded basis counted some year on the Monday-Friday fallback."""
+    return FALLBACK_MARK in basis
 
 
 class HolidayNotice(BaseModel):

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rescue.weather import WEATHER
     from workflows.contracts import CaseInput, CaseOutcome, CommandRequest
 
+from workflows.clock_rules import clock_rules_for_run
 from workflows.runtime import CaseWorkflow
 
 # Histories recorded before the full lifecycle carry no marker for this patch: those cases keep
@@ -55,6 +56,7 @@ class RescueCaseWorkflow(CaseWorkflow):
     async def run(self, case: CaseInput) -> CaseOutcome:
         if case.state is None and not workflow.patched(FULL_LIFECYCLE_PATCH):
             self._state = self._rescue.model_copy(update={"ruleset": rules.PROOF_PATH_RULESET})
+        self._state = clock_rules_for_run(self._current)
         return await self.run_case()
 
     @property

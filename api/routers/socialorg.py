@@ -6,7 +6,7 @@ one) and `POST /cases/{case_id}/commands` like every other lifecycle.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -28,6 +28,7 @@ from store.socialorg_queries import (
 router = APIRouter(prefix="/social-orgs", tags=["social organisations"])
 
 STATUS_ZH = {
+    "scheduled": "待开启(年检尚未开始)",
     "due": "待报送",
     "late": "逾期未报",
     "filed": "已报送待检",
@@ -39,6 +40,7 @@ STATUS_ZH = {
 
 
 class InspectionStatus(StrEnum):
+    SCHEDULED = "scheduled"
     DUE = "due"
     LATE = "late"
     FILED = "filed"
@@ -46,6 +48,18 @@ class InspectionStatus(StrEnum):
     BASIC_PASS = "basic_pass"
     FAIL = "fail"
     SKIPPED = "skipped"
+
+
+class ScheduledInspection(BaseModel):
+    """An inspection year not open yet: its report due dates, or why it is skipped."""
+
+    year: int
+    opens_on: date
+    sponsor_due_on: date | None = Field(description="31 March; none without a sponsor unit")
+    authority_due_on: date | None = Field(description="31 May (foundations: 31 March)")
+    skipped: bool
+    reason: str | None = None
+    reason_zh: str | None = None
 
 
 class InspectionItem(BaseModel):
@@ -58,7 +72,7 @@ class InspectionItem(BaseModel):
     org_type: str | None
     inspection_year: int | None
     status: str | None = Field(
-        description="due | late | filed | pass | basic_pass | fail | skipped"
+        description="scheduled | due | late | filed | pass | basic_pass | fail | skipped"
     )
     status_label: str | None
     lists: list[str] = Field(description="abnormal_activity and/or serious_dishonesty")
@@ -69,6 +83,9 @@ class InspectionItem(BaseModel):
     next_due_at: datetime | None
     overdue: bool
     escalation_level: int
+    schedule: list[ScheduledInspection] = Field(
+        description="The inspection years ahead (Asia/Shanghai dates), skipped ones with why"
+    )
 
 
 YearQuery = Annotated[

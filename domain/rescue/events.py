@@ -11,6 +11,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -216,7 +217,8 @@ RescueEvent = Annotated[
     | ClockExtended
     | ClockPaused
     | ClockResumed
-    | ClockStopped,
+    | ClockStopped
+    | ClockRecomputed,
     Field(discriminator="type"),
 ]
 

@@ -169,7 +169,7 @@ def _service_clocks(state: RescueState, plan: PlanVersion, ctx: DecisionContext)
             amount=max(1, (service.due - today).days),
             rule=rules.SERVICE_RULE,
         )
-        events.append(ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar)))
+        events.append(ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar, ctx.clock_rules)))
     return events
 
 

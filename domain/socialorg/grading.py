@@ -121,7 +121,9 @@ def object_to(
     return [
         GradeObjectionFiled(reason=command.reason, at=ctx.now),
         *stop(state, [timers.GRADE_NOTICE], "objection filed"),
-        ClockStarted(clock=start_clock(rules.GRADE_OBJECTION_RESULT, ctx.now, ctx.calendar)),
+        ClockStarted(
+            clock=start_clock(rules.GRADE_OBJECTION_RESULT, ctx.now, ctx.calendar, ctx.clock_rules)
+        ),
     ]
 
 

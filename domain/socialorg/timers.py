@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from domain.calendar import SHANGHAI
-from domain.clocks import Clock, ClockSpec, ClockUnit, Rung
+from domain.clocks import TIMER_BASIS, Clock, ClockSpec, ClockUnit, Rung
 
 NEXT_CYCLE = "next_cycle"  # 1 January: the next inspection year opens
 SPONSOR_REPORT_NOTICE = "sponsor_report_notice"  # policy: 30 days before 31 March
@@ -65,6 +65,6 @@ def timer(name: str, rule: str, started_at: datetime, fires_at: datetime) -> Clo
         spec=spec,
         started_at=started_at,
         due_at=fires_at,
-        basis="fixed instant (timer)",
+        basis=TIMER_BASIS,
         rungs={Rung.L1_DUE: fires_at},
     )
