@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.calendar import end_of_day
 from domain.socialorg import timers
 from domain.socialorg.commands import (
     ApplyForGradeEvaluation,
@@ -135,7 +136,7 @@ def test_an_objection_during_the_notice_is_decided_by_someone_not_involved() -> 
     org.after(timedelta(days=3))
     events = org.send(FileGradeObjection(reason="财务审计意见未考虑"))
     assert types(events) == ["GradeObjectionFiled", "ClockStopped", "ClockStarted"]
-    assert org.state.clocks["grade_objection"].due_at == org.now + timedelta(days=15)
+    assert org.state.clocks["grade_objection"].due_at == end_of_day(date(2028, 4, 19))
     org.after(timedelta(days=10))
     assert org.state.grade is None  # the notice no longer awards it
     decision = DecideGradeObjection(grade=Grade.A3, reason="复核后评为3A")
