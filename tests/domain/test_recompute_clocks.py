@@ -1,0 +1,89 @@
+"""A calendar that learns a year: RecomputeClocks counts running clocks again and records each
+change (old due, new due, old basis, new basis); never a silent change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from domain.calendar import SHANGHAI, HolidayNotice, WorkingDayCalendar
+from domain.case import ClockRecomputed, RecomputeClocks
+from domain.errors import DomainError
+from domain.messages import DecisionContext
+from domain.relief import RELIEF
+from tests.domain.relief_support import OPERATOR, SUPERVISOR, Story, accepted
+
+# A made-up 2027 notice (chinese-calendar 1.11.0 does not know 2027): Friday 1 and Monday
+# 4 January off, Spring Festival 6-12 February.
+NOTICE_2027 = HolidayNotice(
+    year=2027,
+    source="国办发明电〔2026〕99号 (test)",
+    holidays=(date(2027, 1, 1), date(2027, 1, 4), *(date(2027, 2, d) for d in range(6, 13))),
+)
+LEARNED = WorkingDayCalendar([NOTICE_2027])
+
+
+def accepted_in_december() -> Story:
+    """A 低保 application accepted on 21 December 2026: its 30 working days reach 2027."""
+    return accepted(Story(now=datetime(2026, 12, 21, 10, tzinfo=SHANGHAI)))
+
+
+def recompute(story: Story, calendar: WorkingDayCalendar = LEARNED) -> list[ClockRecomputed]:
+    ctx = DecisionContext(story.now, SUPERVISOR, calendar)
+    events = RELIEF.decide(story.state, RecomputeClocks(), ctx)
+    story.state = RELIEF.fold(events, story.state)
+    assert all(isinstance(e, ClockRecomputed) for e in events)
+    return [e for e in events if isinstance(e, ClockRecomputed)]
+
+
+def test_a_clock_on_the_fallback_is_recomputed_with_the_notice_and_recorded() -> None:
+    # given a case whose whole-process clock was counted on the Monday-Friday fallback for 2027
+    story = accepted_in_december()
+    before = story.state.clocks["whole_process"]
+    assert before.on_fallback and story.state.clock_basis == "fallback"
+    # when a supervisor recomputes after the bureau loaded the 2027 notice
+    events = recompute(story)
+    # then the clock moves past the notice's holidays, and the event says from what to what
+    changed = {e.clock.name: e for e in events}
+    whole = changed["whole_process"]
+    assert (whole.old_due_at, whole.old_basis) == (before.due_at, before.basis)
+    assert before.due_on == date(2027, 2, 1)  # 30 working days, weekends only in 2027
+    assert whole.clock.due_on == date(2027, 2, 3)  # two days later: 1 and 4 January are off
+    assert whole.new_due_at == whole.clock.due_at
+    assert whole.old_due_on == before.due_on and whole.new_due_on == whole.clock.due_on
+    assert "国办发明电〔2026〕99号" in whole.new_basis and not whole.clock.on_fallback
+    assert story.state.clocks["whole_process"] == whole.clock
+    assert story.state.clock_basis == "calendar"
+
+
+def test_recomputing_with_the_same_calendar_changes_nothing_and_is_refused() -> None:
+    story = accepted_in_december()
+    ctx = DecisionContext(story.now, SUPERVISOR, WorkingDayCalendar())
+    try:
+        RELIEF.decide(story.state, RecomputeClocks(), ctx)
+    except DomainError as refused:
+        assert refused.code == "clocks_current"
+    else:
+        raise AssertionError("a recomputation that changes nothing must be refused")
+
+
+def test_a_recomputed_clock_is_not_recomputed_twice() -> None:
+    story = accepted_in_december()
+    recompute(story)
+    ctx = DecisionContext(story.now, SUPERVISOR, LEARNED)
+    try:
+        RELIEF.decide(story.state, RecomputeClocks(), ctx)
+    except DomainError as refused:
+        assert refused.code == "clocks_current"
+    else:
+        raise AssertionError("the clocks already rest on this calendar")
+
+
+def test_only_a_supervisor_recomputes_clocks() -> None:
+    story = accepted_in_december()
+    ctx = DecisionContext(story.now, OPERATOR, LEARNED)
+    try:
+        RELIEF.decide(story.state, RecomputeClocks(), ctx)
+    except DomainError as refused:
+        assert refused.code == "role_not_allowed"
+    else:
+        raise AssertionError("an operator may not recompute clocks")
