@@ -12,7 +12,7 @@ from domain.clocks import ClockRules
 from domain.socialorg import SOCIAL_ORG, org_rules, timers
 from domain.socialorg.commands import OrgType, RecordChangeApproval
 from domain.socialorg.schedule import inspection_schedule
-from tests.domain.socialorg_support import Org, application, registration, registered, types
+from tests.domain.socialorg_support import Org, application, registered, registration, types
 
 ALL_TYPES = list(OrgType)
 
