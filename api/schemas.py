@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, Field
 
 from domain.actors import Role
+from domain.clocks import Clock
 from domain.registry import LIFECYCLES
 
 MAX_OFFSET = 1_000_000  # paging deeper than this is a query, not browsing
@@ -42,9 +44,17 @@ class CaseListItem(BaseModel):
     next_due_at: datetime | None
     overdue: bool
     closed: bool
+    clock_basis: str | None = Field(
+        default=None, description="fallback | calendar | null (no deadline runs)"
+    )
     version: int
     opened_at: datetime | None
     updated_at: datetime
+
+
+class ClockBasis(StrEnum):
+    FALLBACK = "fallback"
+    CALENDAR = "calendar"
 
 
 class ClockView(BaseModel):
@@ -62,6 +72,23 @@ class ClockView(BaseModel):
     running: bool
     reached: int = Field(description="-1 none, 0 reminder, 1 due, 2 overdue, 3 leadership")
     extensions: int
+
+
+def clock_view(clock: Clock) -> ClockView:
+    return ClockView(
+        name=clock.name,
+        label_zh=clock.spec.label_zh,
+        rule=clock.spec.rule,
+        starts=clock.spec.starts,
+        started_at=clock.started_at,
+        due_at=clock.due_at,
+        due_on=clock.due_on,
+        basis=clock.basis,
+        fallback=clock.on_fallback,
+        running=clock.running,
+        reached=int(clock.reached),
+        extensions=clock.extensions,
+    )
 
 
 class CaseDetail(BaseModel):

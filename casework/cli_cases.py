@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from casework import render
-from casework.cli_common import JsonOpt, call, send
+from casework.api_client import ApiProblem
+from casework.cli_common import JsonOpt, call, client, send
 
 app = typer.Typer(help="List, read, audit and verify cases (案件).", no_args_is_help=True)
 
@@ -19,6 +20,9 @@ def list_cases(
     unit: Annotated[str | None, typer.Option()] = None,
     overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue")] = None,
     escalation_level: Annotated[int | None, typer.Option(min=0, max=3)] = None,
+    basis: Annotated[
+        str | None, typer.Option(help="fallback: clocks counted on the Monday-Friday fallback")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
     json_out: JsonOpt = False,
 ) -> None:
@@ -31,6 +35,7 @@ def list_cases(
             unit=unit,
             overdue=overdue,
             escalation_level=escalation_level,
+            basis=basis,
             limit=limit,
         )
     )
@@ -54,6 +59,11 @@ def show(
         f"{detail['case_id']}  阶段: {detail['stage_label']}  版本: {detail['version']}"
     )
     render.as_json(detail["state"])
+    if detail.get("clocks"):
+        render.clocks(detail["clocks"])
+    schedule = detail.get("details", {}).get("inspection_schedule")
+    if schedule:
+        render.inspection_schedule(schedule)
 
 
 @app.command()
@@ -84,6 +94,52 @@ def extend(
 ) -> None:
     """Grant an extension (延期) of a clock: supervisors only."""
     send(case_id, {"type": "GrantExtension", "clock": clock, "by": by, "reason": reason}, json_out)
+
+
+@app.command()
+def recompute(
+    case_ids: Annotated[
+        list[str] | None, typer.Argument(help="Cases to recompute; none: every fallback case")
+    ] = None,
+    reason: Annotated[str, typer.Option()] = "节假日安排已更新 (holiday notice loaded)",
+    json_out: JsonOpt = False,
+) -> None:
+    """Count clocks again with the calendar known now (supervisors); each change is recorded.
+
+    Without case ids: every open case with a clock on the Monday-Friday fallback basis.
+    """
+    targets = list(case_ids or [])
+    if not targets:
+        listed = call(
+            lambda api: api.get("/cases", basis="fallback", include_closed=False, limit=500)
+        )
+        targets = [item["case_id"] for item in listed]
+    results: list[dict[str, Any]] = []
+    api = client()
+    for case_id in targets:
+        command = {"type": "RecomputeClocks", "reason": reason}
+        try:
+            results.append(api.post(f"/cases/{case_id}/commands", command))
+        except ApiProblem as problem:  # one case refusing stops nothing else
+            if problem.exit_code == 3:
+                raise typer.Exit(3) from None
+            results.append(
+                {"case_id": case_id, "refused": problem.code, "message": problem.message}
+            )
+    if json_out:
+        render.as_json(results)
+        return
+    if not results:
+        render.console.print("没有按工作日推定计算的期限 (no clocks on the fallback basis)")
+    for result in results:
+        if "refused" in result:
+            render.console.print(
+                f"{result['case_id']}: 未变更 [{result['refused']}] {result['message']}"
+            )
+        else:
+            render.command_result(result)
+    if any("refused" in r and r["refused"] != "clocks_current" for r in results):
+        raise typer.Exit(1)
 
 
 @app.command()

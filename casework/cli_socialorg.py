@@ -21,6 +21,7 @@ CaseId = Annotated[str, typer.Argument(help="The organisation's case, e.g. ORG-2
 Reason = Annotated[str, typer.Option(help="The reason, for the record")]
 Day = Annotated[str, typer.Option(help="A date, YYYY-MM-DD (default: today)")]
 STATUS_ZH = {
+    "scheduled": "待开启",
     "due": "待报送",
     "late": "逾期未报",
     "filed": "已报送待检",
@@ -98,6 +99,16 @@ def register(
         "credit_code": credit_code,
     }
     send(case_id, command, json_out)
+    if not json_out:
+        schedule(case_id)
+
+
+@app.command()
+def schedule(case_id: CaseId, json_out: JsonOpt = False) -> None:
+    """The organisation's inspection years ahead: report due dates, and skipped years and why."""
+    detail = call(lambda api: api.get(f"/cases/{case_id}"))
+    items = detail.get("details", {}).get("inspection_schedule", [])
+    render.as_json(items) if json_out else render.inspection_schedule(items)
 
 
 @app.command()
@@ -333,7 +344,8 @@ def batch(
         int | None, typer.Option(help="The year inspected (default: the open one)")
     ] = None,
     status: Annotated[
-        str | None, typer.Option(help="due | late | filed | pass | basic_pass | fail | skipped")
+        str | None,
+        typer.Option(help="scheduled | due | late | filed | pass | basic_pass | fail | skipped"),
     ] = None,
     on_list: Annotated[
         str | None, typer.Option("--list", help="abnormal_activity | serious_dishonesty")
@@ -357,7 +369,17 @@ def batch(
         render.as_json(items)
         return
     table = Table(title="社会组织年检" + (f" {year} 年度" if year else ""))
-    for header in ("案件编号", "类型", "年度", "状态", "名录", "等级", "僵尸", "下一到期"):
+    for header in (
+        "案件编号",
+        "类型",
+        "年度",
+        "状态",
+        "名录",
+        "等级",
+        "僵尸",
+        "下一到期",
+        "年检安排",
+    ):
         table.add_column(header)
     for item in items:
         table.add_row(
@@ -369,8 +391,22 @@ def batch(
             item.get("grade") or "",
             "是" if item.get("zombie") else "",
             _time(item.get("next_due_at")),
+            _schedule_line(item.get("schedule", [])),
         )
     render.console.print(table)
+
+
+def _schedule_line(items: list[dict[str, Any]]) -> str:
+    """The next inspection years in one cell: skipped years, then the first with its dates."""
+    parts: list[str] = []
+    for i in items:
+        if i["skipped"]:
+            parts.append(f"{i['year']}年度免检")
+            continue
+        sponsor = f"主管 {i['sponsor_due_on']} / " if i.get("sponsor_due_on") else ""
+        parts.append(f"{i['year']}年度: {sponsor}登记 {i['authority_due_on']}")
+        break
+    return "; ".join(parts)
 
 
 @app.command()

@@ -38,6 +38,39 @@ def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
     console.print(table)
 
 
+def clocks(items: list[dict[str, Any]]) -> None:
+    """A case's clocks: what each counts from, its last day and due instant (Asia/Shanghai)."""
+    table = Table(title="期限")
+    for header in ("期限", "起算", "截止日", "到期时刻", "已到", "日历依据"):
+        table.add_column(header)
+    for c in items:
+        table.add_row(
+            c["label_zh"] + ("" if c["running"] else " (暂停)"),
+            c.get("starts", ""),
+            c["due_on"],
+            _time(c["due_at"]),
+            RUNG_LABELS_ZH.get(Rung(c["reached"]), str(c["reached"])),
+            ("[yellow]工作日推定[/yellow] " if c.get("fallback") else "") + c["basis"],
+        )
+    console.print(table)
+
+
+def inspection_schedule(items: list[dict[str, Any]]) -> None:
+    """An organisation's inspection years ahead: due dates, or why a year is skipped."""
+    table = Table(title="年检安排")
+    for header in ("年度", "开启", "业务主管单位截止", "登记管理机关截止", "说明"):
+        table.add_column(header)
+    for i in items:
+        table.add_row(
+            str(i["year"]),
+            i["opens_on"],
+            i.get("sponsor_due_on") or "—",
+            i.get("authority_due_on") or "—",
+            i.get("reason_zh") or "",
+        )
+    console.print(table)
+
+
 def history(case_id: str, events: list[dict[str, Any]]) -> None:
     table = Table(title=f"{case_id} 历史记录")
     for header in ("版本", "时间", "操作人", "事件", "摘要", "哈希"):
@@ -58,11 +91,16 @@ def summary(type_: str, payload: dict[str, Any]) -> str:
     """A one-line summary of an event, without personal data."""
     if type_ == "ClockStarted":
         clock = payload["clock"]
-        return f"{clock['spec']['label_zh']} 到期 {_time(clock['due_at'])}"
+        return f"{clock['spec']['label_zh']} 截止 {_due_day(clock)}"
+    if type_ == "ClockRecomputed":
+        return (
+            f"{payload['clock']['spec']['label_zh']} 重新计算: {payload['old_due_on']} → "
+            f"{payload['new_due_on']} ({payload['new_basis']})"
+        )
     if type_ == "ClockEscalated":
         return f"{payload['clock']}: {RUNG_LABELS_ZH.get(Rung(payload['rung']), payload['rung'])}"
     if type_ == "ClockExtended":
-        return f"{payload['clock']['spec']['label_zh']} 延期至 {_time(payload['clock']['due_at'])}"
+        return f"{payload['clock']['spec']['label_zh']} 延期至 {_due_day(payload['clock'])}"
     if type_ == "ClockStopped":
         return f"{payload['clock']} 停止"
     for key in ("reason", "reasons", "stage", "categories", "source"):
@@ -90,6 +128,13 @@ def command_result(result: dict[str, Any]) -> None:
         f"[green]已记录[/green] {result['case_id']} 版本 {result['version']} 阶段 {result['stage']}: "
         + ", ".join(result["events"])
     )
+
+
+def _due_day(clock: dict[str, Any]) -> str:
+    """The last day a clock covers and its due instant; old events lack `due_on`."""
+    if "due_on" in clock:
+        return f"{clock['due_on']} ({_time(clock['due_at'])})"
+    return _time(clock["due_at"])
 
 
 def _time(value: str | None) -> str:

@@ -27,12 +27,39 @@ async function api(path) {
   return body;
 }
 
+// A date as staff read it: the last day a deadline covers (already an Asia/Shanghai date).
+function day(clock) {
+  return clock.due_on ? `${clock.due_on}（${time(clock.due_at)}）` : time(clock.due_at);
+}
+
+function clockTable(clocks) {
+  if (!clocks || !clocks.length) return "";
+  const rows = clocks.map((c) => `
+    <tr class="${c.fallback ? "fallback" : ""}"><td>${esc(c.label_zh)}${c.running ? "" : "（暂停）"}</td>
+    <td>${esc(c.starts)}</td><td class="due-on">${esc(c.due_on)}</td><td>${esc(time(c.due_at))}</td>
+    <td>${esc(RUNG[c.reached] ?? "未到")}</td><td>${c.fallback ? "⚠ 工作日推定：" : ""}${esc(c.basis)}</td></tr>`).join("");
+  return `<section><h3>期限</h3>
+    <table id="clocks"><thead><tr><th>期限</th><th>起算</th><th>截止日</th><th>到期时刻</th><th>已到</th><th>日历依据</th></tr></thead>
+    <tbody>${rows}</tbody></table></section>`;
+}
+
+function scheduleTable(items) {
+  if (!items || !items.length) return "";
+  const rows = items.map((i) => `
+    <tr><td>${esc(i.year)}</td><td>${esc(i.opens_on)}</td><td>${esc(i.sponsor_due_on || "—")}</td>
+    <td>${esc(i.authority_due_on || "—")}</td><td>${esc(i.reason_zh || "")}</td></tr>`).join("");
+  return `<section><h3>年检安排</h3>
+    <table id="inspection-schedule"><thead><tr><th>年度</th><th>开启</th><th>业务主管单位截止</th><th>登记管理机关截止</th><th>说明</th></tr></thead>
+    <tbody>${rows}</tbody></table></section>`;
+}
+
 function summary(event) {
   const p = event.payload || {};
   switch (event.type) {
-    case "ClockStarted": return `${p.clock.spec.label_zh} 到期 ${time(p.clock.due_at)}`;
+    case "ClockStarted": return `${p.clock.spec.label_zh} 截止 ${day(p.clock)}`;
+    case "ClockRecomputed": return `${p.clock.spec.label_zh} 重新计算：${p.old_due_on} → ${p.new_due_on}（${p.new_basis}）`;
     case "ClockEscalated": return `${p.clock}: ${RUNG[p.rung] ?? p.rung}`;
-    case "ClockExtended": return `${p.clock.spec.label_zh} 延期至 ${time(p.clock.due_at)}：${p.reason}`;
+    case "ClockExtended": return `${p.clock.spec.label_zh} 延期至 ${day(p.clock)}：${p.reason}`;
     case "ClockStopped": return `${p.clock} 停止（${p.reason}）`;
     case "AttemptRefused": return `被拒绝的操作 ${p.command}：${p.reason}`;
     default:
@@ -120,6 +147,8 @@ async function renderCase(caseId, asOf) {
     <section id="verification">链校验：${verify.valid
       ? `<span class="ok">通过</span>（${verify.events} 条事件，链尾 <span class="hash">${esc(verify.head_hash.slice(0, 16))}</span>）`
       : `<span class="bad">失败</span>：第 ${esc(verify.first_bad_version)} 版，${esc(verify.problem)}`}</section>
+    ${clockTable(detail.clocks)}
+    ${scheduleTable((detail.details || {}).inspection_schedule)}
     <section><h3>时间线</h3>
       <table id="timeline"><thead><tr><th>版本</th><th>时间</th><th>操作人</th><th>事件</th><th>摘要</th><th>哈希</th></tr></thead>
       <tbody>${rows}</tbody></table></section>

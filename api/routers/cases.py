@@ -21,7 +21,9 @@ from api.schemas import (
     AnyCommand,
     CaseDetail,
     CaseListItem,
+    ClockBasis,
     OpeningCommand,
+    clock_view,
 )
 from api.scope import (
     QUEUE_LEVELS,
@@ -181,6 +183,13 @@ async def list_all(
     overdue: bool | None = None,
     due_before: datetime | None = None,
     include_closed: bool = True,
+    basis: Annotated[
+        ClockBasis | None,
+        Query(
+            description="fallback: cases with a clock counted on the Monday-Friday fallback "
+            "(recompute them once the year's holiday notice is loaded); calendar: the others"
+        ),
+    ] = None,
     sort: CaseSort = CaseSort.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -198,6 +207,7 @@ async def list_all(
         overdue=overdue,
         due_before=_aware(due_before),
         include_closed=include_closed,
+        clock_basis=basis.value if basis else None,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -272,4 +282,6 @@ async def read_case(
         stage_label=lifecycle.stage_labels_zh.get(state.stage, state.stage),
         as_of=as_of,
         state=state.model_dump(mode="json"),
+        clocks=[clock_view(c) for _, c in sorted(state.clocks.items())],
+        details=lifecycle.details(state),
     )
