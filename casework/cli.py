@@ -13,7 +13,16 @@ import httpx
 import typer
 from rich.markup import escape
 
-from casework import cli_audit, cli_cases, cli_relief, cli_rescue, cli_socialorg, cli_users, render
+from casework import (
+    cli_audit,
+    cli_cases,
+    cli_notices,
+    cli_relief,
+    cli_rescue,
+    cli_socialorg,
+    cli_users,
+    render,
+)
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.embedded import PortTaken
@@ -31,6 +40,7 @@ app.add_typer(cli_relief.app, name="relief")
 app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_audit.app, name="audit")
 app.add_typer(cli_socialorg.app, name="social-org")
+app.add_typer(cli_notices.app, name="notices")
 
 
 def _logging() -> None:
