@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from activities.verification import default_centre
 from api.app import create_app
 from casework.embedded import EmbeddedPostgres, EmbeddedTemporal, ensure_port_free
 from casework.settings import Settings
@@ -41,7 +42,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     engine = make_engine(settings.database_url, pre_ping=False)
     client = await connect(settings.temporal_address, settings.temporal_namespace)
     ledger = Ledger(engine)
-    worker = build_worker(client, ledger, settings.task_queue, settings.holiday_notices_dir)
+    worker = build_worker(
+        client,
+        ledger,
+        settings.task_queue,
+        settings.holiday_notices_dir,
+        # the fake centre of *these* settings: its store under this stack's data folder
+        verification_centre=default_centre(settings),
+    )
     try:
         await run_until_stopped(worker, stop)
     finally:
