@@ -82,7 +82,7 @@ async def test_a_supervisor_switches_the_weather_mode_over_http(api: httpx.Async
 # --- the CLI: every operator command has a `casework rescue` command that builds it ---------
 
 SYSTEM_ONLY = {"EscalateClock", "RecordPoliceIdentityAnswer", "NoteDistrictWeather"}
-ELSEWHERE = {"GrantExtension"}  # `casework cases extend`
+ELSEWHERE = {"GrantExtension", "RecomputeClocks"}  # `casework cases extend`, `… recompute`
 CASE = "RSC-2026-000001"
 CLI_CALLS: list[list[str]] = [
     ["housing", CASE, "--area", "women"],

@@ -3,7 +3,7 @@ counts from entry, the appeal window from the day the applicant learned of the d
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from domain.rescue import RESCUE
 from domain.rescue import rules as rescue_rules
 from domain.rescue.commands import ClassifyPerson
 from domain.socialorg import rules as org_rules
+from domain.socialorg import timers
 from tests.domain.relief_support import deciding
 from tests.domain.rescue_story import (
     CALENDAR,
@@ -50,6 +51,12 @@ SPECS = [
 def test_every_clock_names_the_event_it_counts_from_and_its_source(spec: ClockSpec) -> None:
     assert spec.starts, f"{spec.name} does not say when it starts"
     assert spec.rule
+
+
+@pytest.mark.parametrize("name", sorted(timers.TIMERS))
+def test_every_timer_names_the_event_it_counts_from(name: str) -> None:
+    at = datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
+    assert timers.timer(name, "rule", at, at + timedelta(days=1)).spec.starts
 
 
 def test_the_ten_day_stay_counts_from_entry_not_from_classification() -> None:
