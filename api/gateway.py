@@ -21,7 +21,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.actors import Actor
-from domain.calendar import WorkingDayCalendar
+from domain.calendar import HolidayNotice, WorkingDayCalendar
 from domain.case import WHO_MAY_ACT_CODES
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
@@ -179,13 +179,21 @@ class CaseGateway:
         actor: Actor,
         command: dict[str, Any],
         effective_at: datetime | None = None,
+        holiday_notices: list[HolidayNotice] | None = None,
     ) -> CommandResult:
-        """Send a command to a running case; refusals come back as `CommandRefused`."""
+        """Send a command to a running case; refusals come back as `CommandRefused`.
+
+        `holiday_notices`: the bureau's notices as the sender knows them, for a command that
+        must be decided with the calendar known now (the case adopts them first).
+        """
         lifecycle_of(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
+        request = CommandRequest(
+            actor=actor, command=command, effective_at=effective_at, holiday_notices=holiday_notices
+        )
         try:
             update = await self._handle(case_id).start_update(
                 COMMAND_UPDATE,
-                CommandRequest(actor=actor, command=command, effective_at=effective_at),
+                request,
                 result_type=CommandResult,
                 wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                 rpc_timeout=self._settle_timedelta,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from activities.calendar import PACKAGED_NOTICES, read_notices
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
@@ -161,11 +162,17 @@ async def send_command(
                 case_id, actor, command.type, refused.code, refused.message
             )
         raise
+    body = command.model_dump(mode="json")
+    # A recompute counts with the calendar the bureau knows now: the API's holiday notices go
+    # with it, and the case adopts them before deciding (a malformed file is left out, logged).
+    notices = (
+        read_notices(PACKAGED_NOTICES, services.settings.holiday_notices_dir)
+        if body["type"] == "RecomputeClocks"
+        else None
+    )
     try:
         async with availability.temporal():
-            return await services.gateway.send(
-                case_id, actor, command.model_dump(mode="json"), when
-            )
+            return await services.gateway.send(case_id, actor, body, when, notices)
     except CommandPending as pending:
         return _pending(pending)
 

@@ -4,20 +4,24 @@ the supervisor's recompute, and an organisation's inspection schedule from regis
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from activities.verification import FakeVerificationCentre
+from api.deps import Services
+from api.gateway import CaseGateway
 from domain.calendar import SHANGHAI, local_date
 from domain.socialorg.cycle import skips_year
 from store.ledger import Ledger
-from tests.api.conftest import bearer
+from tests.api.conftest import asgi_client, bearer, settings
 from tests.factories import (
     ORG_APPROVER,
     ORG_OPERATOR,
@@ -30,6 +34,7 @@ from tests.factories import (
     relief_application,
 )
 from tests.workflows.relief_harness import ReliefHarness, relief_harness
+from workers.worker import build_worker
 
 
 @pytest.fixture
@@ -138,3 +143,80 @@ async def test_the_officer_reads_the_inspection_schedule_at_registration(
     assert batch.status_code == 200, batch.text
     item = next(i for i in batch.json() if i["case_id"] == case_id)
     assert item["status"] == "scheduled" and item["schedule"] == schedule
+
+
+async def test_a_notice_loaded_while_a_case_is_open_is_applied_by_the_supervisors_recompute(
+    dev_env: WorkflowEnvironment,
+    ledger: Ledger,
+    engine: AsyncEngine,
+    task_queue: str,
+    tmp_path: Path,
+) -> None:
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    centre = FakeVerificationCentre(tmp_path / "centre.sqlite", latency=timedelta(days=30))
+    worker = build_worker(dev_env.client, ledger, task_queue, notices, verification_centre=centre)
+    gateway = CaseGateway(dev_env.client, task_queue)
+    app_settings = settings().model_copy(update={"holiday_notices_dir": notices})
+    services = Services(settings=app_settings, engine=engine, ledger=ledger, gateway=gateway)
+    async with worker, asgi_client(services) as api:
+        opened = await api.post(
+            "/cases", json=relief_application(), headers=bearer(RELIEF_OPERATOR)
+        )
+        assert opened.status_code == 201, opened.text
+        case_id = opened.json()["case_id"]
+        accept = {"type": "AcceptAssistanceApplication"}
+        accepted = await api.post(
+            f"/cases/{case_id}/commands", json=accept, headers=bearer(RELIEF_OPERATOR)
+        )
+        assert accepted.status_code == 200, accepted.text
+        before = {c["name"]: c for c in (await _read(api, case_id))["clocks"]}["whole_process"]
+        assert before["fallback"]
+        fallback_years = sorted(
+            int(part.split(":")[0]) for part in before["basis"].split("; ") if "fallback" in part
+        )
+        # the bureau loads the notice of every year the clock guessed: a weekday off in each
+        for year in fallback_years:
+            first_monday = next(
+                date(year, 1, d) for d in range(2, 9) if date(year, 1, d).weekday() == 0
+            )
+            notice = {
+                "year": year,
+                "source": f"国办发明电〔{year - 1}〕T号 (test)",
+                "holidays": [f"{year}-01-01", first_monday.isoformat()],
+            }
+            (notices / f"{year}.json").write_text(json.dumps(notice), encoding="utf-8")
+        # one command by a supervisor: the clock is counted again and the change recorded
+        recompute = {"type": "RecomputeClocks", "reason": "2027年节假日安排已公布"}
+        done = await api.post(
+            f"/cases/{case_id}/commands", json=recompute, headers=bearer(RELIEF_REVIEWER)
+        )
+        assert done.status_code == 200, done.text
+        assert "ClockRecomputed" in done.json()["events"]
+        stored = [e for e in await ledger.read_stream(case_id) if e.type == "ClockRecomputed"]
+        changed = {e.payload["clock"]["spec"]["name"]: e for e in stored}
+        event = changed["whole_process"]
+        assert event.actor.user_id == RELIEF_REVIEWER.user_id
+        assert event.payload["old_due_at"] == before["due_at"]
+        assert event.payload["old_basis"] == before["basis"]
+        assert "fallback" not in event.payload["new_basis"]
+        assert event.payload["new_due_on"] > event.payload["old_due_on"]
+        after = {c["name"]: c for c in (await _read(api, case_id))["clocks"]}["whole_process"]
+        assert after["due_on"] == event.payload["new_due_on"] and not after["fallback"]
+        listed = await api.get(
+            "/cases", params={"basis": "fallback", "limit": 500}, headers=bearer(RELIEF_REVIEWER)
+        )
+        assert case_id not in {i["case_id"] for i in listed.json()}
+        # a second recompute has nothing left to change
+        again = await api.post(
+            f"/cases/{case_id}/commands", json=recompute, headers=bearer(RELIEF_REVIEWER)
+        )
+        assert again.status_code == 409 and again.json()["code"] == "clocks_current"
+        await dev_env.client.get_workflow_handle(case_id).terminate("test over")
+
+
+async def _read(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
+    response = await api.get(f"/cases/{case_id}", headers=bearer(RELIEF_REVIEWER))
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
