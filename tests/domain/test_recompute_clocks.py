@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from domain.calendar import SHANGHAI, HolidayNotice, WorkingDayCalendar
 from domain.case import ClockRecomputed, RecomputeClocks
+from domain.clocks import ClockSpec, ClockUnit, recompute_clock, start_clock
 from domain.errors import DomainError
 from domain.messages import DecisionContext
 from domain.relief import RELIEF
@@ -58,32 +63,55 @@ def test_a_clock_on_the_fallback_is_recomputed_with_the_notice_and_recorded() ->
 def test_recomputing_with_the_same_calendar_changes_nothing_and_is_refused() -> None:
     story = accepted_in_december()
     ctx = DecisionContext(story.now, SUPERVISOR, WorkingDayCalendar())
-    try:
+    with pytest.raises(DomainError) as refused:
         RELIEF.decide(story.state, RecomputeClocks(), ctx)
-    except DomainError as refused:
-        assert refused.code == "clocks_current"
-    else:
-        raise AssertionError("a recomputation that changes nothing must be refused")
+    assert refused.value.code == "clocks_current"
 
 
 def test_a_recomputed_clock_is_not_recomputed_twice() -> None:
     story = accepted_in_december()
     recompute(story)
     ctx = DecisionContext(story.now, SUPERVISOR, LEARNED)
-    try:
+    with pytest.raises(DomainError) as refused:
         RELIEF.decide(story.state, RecomputeClocks(), ctx)
-    except DomainError as refused:
-        assert refused.code == "clocks_current"
-    else:
-        raise AssertionError("the clocks already rest on this calendar")
+    assert refused.value.code == "clocks_current"
 
 
 def test_only_a_supervisor_recomputes_clocks() -> None:
     story = accepted_in_december()
     ctx = DecisionContext(story.now, OPERATOR, LEARNED)
-    try:
+    with pytest.raises(DomainError) as refused:
         RELIEF.decide(story.state, RecomputeClocks(), ctx)
-    except DomainError as refused:
-        assert refused.code == "role_not_allowed"
-    else:
-        raise AssertionError("an operator may not recompute clocks")
+    assert refused.value.code == "role_not_allowed"
+
+
+UNITS = st.sampled_from([ClockUnit.WORKING_DAYS, ClockUnit.CALENDAR_DAYS, ClockUnit.MONTHS])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    unit=UNITS,
+    amount=st.integers(min_value=1, max_value=40),
+    started=st.datetimes(min_value=datetime(2026, 6, 1), max_value=datetime(2027, 6, 1)),
+)
+def test_a_recomputed_clock_is_the_clock_started_with_the_newer_calendar(
+    unit: ClockUnit, amount: int, started: datetime
+) -> None:
+    spec = ClockSpec(name="c", label_zh="期限", unit=unit, amount=amount, rule="t", starts="t")
+    start = started.replace(tzinfo=SHANGHAI)
+    guessed = start_clock(spec, start, WorkingDayCalendar())
+    # with the calendar it was counted on, nothing changes
+    same = recompute_clock(guessed, WorkingDayCalendar())
+    assert same is not None and (same.rungs, same.basis) == (guessed.rungs, guessed.basis)
+    # with the newer calendar: exactly what starting it then would have given, and stable
+    counted = recompute_clock(guessed, LEARNED)
+    fresh = start_clock(spec, start, LEARNED)
+    assert counted is not None
+    assert (counted.due_at, counted.rungs, counted.basis) == (
+        fresh.due_at,
+        fresh.rungs,
+        fresh.basis,
+    )
+    again = recompute_clock(counted, LEARNED)
+    assert again is not None and again.rungs == counted.rungs
+    assert counted.reached == guessed.reached  # what happened stays happened
