@@ -48,10 +48,11 @@ def flag_zombie(state: SocialOrgState, grounds: str, ctx: DecisionContext) -> li
     if not state.zombie:
         events.append(ZombieFlagged(grounds=grounds, at=ctx.now))
     if state.revocation is None:
+        source = org_rules.article(org_rules.REVOCATION, state.org_type)
         events.append(
             RevocationProposed(
                 kind=ExitKind.REVOCATION,
-                grounds=[f"僵尸型社会组织: {grounds}"],
+                grounds=[f"僵尸型社会组织: {grounds}", f"撤销登记: {source}"],
                 proposed_by=ctx.actor.user_id,
                 at=ctx.now,
             )

@@ -11,19 +11,9 @@ from domain.socialorg.commands import OrgType
 
 GROUP, AGENCY, FOUNDATION = OrgType.SOCIAL_GROUP, OrgType.SOCIAL_SERVICE_AGENCY, OrgType.FOUNDATION
 
-# 登记: decision within 60 days of complete documents (社团 Art 12, 民非 Art 11, 基金会 Art 11).
-REGISTRATION_DECISION = {
-    GROUP: "社团条例 Art 12",
-    AGENCY: "民非条例 Art 11",
-    FOUNDATION: "基金会条例 Art 11",
-}
-# 年检: reports to the sponsor by 31 March and the authority by 31 May (社团 Art 28, 民非 Art
-# 23); foundations to the authority by 31 March after the sponsor's review (基金会 Art 36).
-ANNUAL_REPORT = {
-    GROUP: "社团条例 Art 28",
-    AGENCY: "民非条例 Art 23",
-    FOUNDATION: "基金会条例 Art 36",
-}
+# Rules every type shares name all three regulations in their own spec (rules.py): the 60-day
+# registration decision (社团 Art 12, 民非 Art 11, 基金会 Art 11) and the yearly reports
+# (社团 Art 28, 民非 Art 23 by 31 March / 31 May; 基金会 Art 36 by 31 March, cycle.py).
 # "No activity for 1 year after registration" is a ground of 社团条例 Art 29 only: agencies and
 # foundations are flagged on two consecutive missed inspections (民发〔2021〕63号) instead.
 NO_ACTIVITY_GROUND = {GROUP: "社团条例 Art 29"}
