@@ -121,13 +121,15 @@ class ClockSpec(BaseModel):
 
 
 class Counting(BaseModel):
-    """One count of a due instant: `amount` units of `unit` from `start` (a recipe to redo)."""
+    """How a due instant was counted: `amount` units of `unit` from `start`, then each
+    extension granted since (in the clock's extension unit), so it can be counted again."""
 
     model_config = ConfigDict(frozen=True)
 
     unit: ClockUnit
     amount: int
     start: datetime
+    extended_by: tuple[int, ...] = ()
 
 
 class Clock(BaseModel):
@@ -309,7 +311,24 @@ def resume_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Cl
 
 
 def _recount(clock: Clock, counted: Counting, calendar: WorkingDayCalendar) -> datetime:
-    return _due_at(clock.spec, counted.unit, counted.amount, counted.start, calendar, clock.rules)
+    due_at = _due_at(clock.spec, counted.unit, counted.amount, counted.start, calendar, clock.rules)
+    for by in counted.extended_by:
+        due_at = _extended_due(clock, due_at, by, calendar)
+    return due_at
+
+
+def _extended_due(
+    clock: Clock, due_at: datetime, by: int, calendar: WorkingDayCalendar
+) -> datetime:
+    """The due instant `by` units of the clock's extension unit after `due_at`."""
+    unit = clock.spec.unit
+    if unit in (ClockUnit.FIXED_DATE, ClockUnit.MONTHS, ClockUnit.YEARS):
+        unit = ClockUnit.CALENDAR_DAYS  # extended by calendar days
+    base = due_at
+    by_days = unit is ClockUnit.CALENDAR_DAYS and clock.rules is ClockRules.STATUTORY_PERIODS
+    if unit is ClockUnit.WORKING_DAYS or by_days:
+        base = due_at - timedelta(microseconds=1)  # count from the last covered day
+    return _due_at(clock.spec, unit, by, base, calendar, clock.rules)
 
 
 def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalendar) -> Clock:
@@ -319,16 +338,9 @@ def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalend
     reminder for time that has already gone by. Months, years and fixed dates are extended by
     calendar days, counted from the last day the deadline covered.
     """
-    unit = clock.spec.unit
-    if unit in (ClockUnit.FIXED_DATE, ClockUnit.MONTHS, ClockUnit.YEARS):
-        unit = ClockUnit.CALENDAR_DAYS
-    base = clock.due_at
-    by_days = unit is ClockUnit.CALENDAR_DAYS and clock.rules is ClockRules.STATUTORY_PERIODS
-    if unit is ClockUnit.WORKING_DAYS or by_days:
-        base = clock.due_at - timedelta(microseconds=1)  # count from the last covered day
-    counted = Counting(unit=unit, amount=by, start=base)
-    due_at = _recount(clock, counted, calendar)
+    due_at = _extended_due(clock, clock.due_at, by, calendar)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
+    counted = clock.counted
     if not clock.running and clock.remaining is not None:
         # While paused, the time left is what counts on resume: it grows by the extension.
         extra = (
@@ -343,9 +355,10 @@ def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalend
                 "remaining": clock.remaining + extra,
                 "extensions": clock.extensions + 1,
                 "basis": _basis(clock.started_at, rungs, calendar),
-                "counted": counted,
-            }
+            }  # the count is redone on resume, from the time left then
         )
+    if counted is not None:
+        counted = counted.model_copy(update={"extended_by": (*counted.extended_by, by)})
     passed = [r for r in sorted(rungs) if rungs[r] <= at]
     return clock.model_copy(
         update={
@@ -364,17 +377,23 @@ def recompute_clock(clock: Clock, calendar: WorkingDayCalendar) -> Clock | None:
 
     Only its due instant, ladder and basis change; rungs already reached stay reached (they
     happened), and a rung the new ladder puts in the past fires at the case's next alarm.
-    None when the clock cannot be counted again: paused (it is counted on resume), a timer,
-    or a clock stored before its count was kept that was extended or resumed since.
+    A clock stored before its count was kept is counted again from its start only when that
+    start is provably where its due came from (counted with the calendar it was counted on,
+    it gives the same due); otherwise its due stays and only its ladder is counted again.
+    None for a paused clock (it is counted on resume) and for a timer (a fixed moment).
     """
     if not clock.running or clock.basis == TIMER_BASIS:
         return None
     counted = clock.counted
     if counted is None:
-        if clock.extensions:
-            return None
-        counted = Counting(unit=clock.spec.unit, amount=clock.spec.amount, start=clock.started_at)
-    due_at = _recount(clock, counted, calendar)
+        from_start = Counting(
+            unit=clock.spec.unit, amount=clock.spec.amount, start=clock.started_at
+        )
+        if _recount(clock, from_start, _calendar_it_was_counted_on(clock, calendar)) == (
+            clock.due_at
+        ):
+            counted = from_start
+    due_at = clock.due_at if counted is None else _recount(clock, counted, calendar)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
     return clock.model_copy(
         update={
@@ -384,6 +403,16 @@ def recompute_clock(clock: Clock, calendar: WorkingDayCalendar) -> Clock | None:
             "counted": counted,
         }
     )
+
+
+def _calendar_it_was_counted_on(clock: Clock, calendar: WorkingDayCalendar) -> WorkingDayCalendar:
+    """`calendar` without the notices of the years the clock's basis counted on the fallback."""
+    guessed = {
+        int(part.split(":", 1)[0])
+        for part in clock.basis.split("; ")
+        if on_fallback(part) and part.split(":", 1)[0].isdigit()
+    }
+    return WorkingDayCalendar(n for n in calendar.notices if n.year not in guessed)
 
 
 TIMER_BASIS = "fixed instant (timer)"

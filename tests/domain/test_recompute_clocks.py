@@ -3,7 +3,7 @@ change (old due, new due, old basis, new basis); never a silent change."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from domain.calendar import SHANGHAI, HolidayNotice, WorkingDayCalendar
 from domain.case import ClockRecomputed, RecomputeClocks
-from domain.clocks import ClockSpec, ClockUnit, recompute_clock, start_clock
+from domain.clocks import (
+    ClockRules,
+    ClockSpec,
+    ClockUnit,
+    extend_clock,
+    recompute_clock,
+    start_clock,
+)
 from domain.errors import DomainError
 from domain.messages import DecisionContext
 from domain.relief import RELIEF
@@ -115,3 +122,44 @@ def test_a_recomputed_clock_is_the_clock_started_with_the_newer_calendar(
     again = recompute_clock(counted, LEARNED)
     assert again is not None and again.rungs == counted.rungs
     assert counted.reached == guessed.reached  # what happened stays happened
+
+
+def _thirty_working_days() -> ClockSpec:
+    return ClockSpec(name="c", label_zh="期限", unit=ClockUnit.WORKING_DAYS, amount=30, rule="t")
+
+
+DECEMBER = datetime(2026, 12, 21, 10, tzinfo=SHANGHAI)
+
+
+def test_an_extended_clock_is_counted_again_with_its_extensions() -> None:
+    guessed = extend_clock(
+        start_clock(_thirty_working_days(), DECEMBER, WorkingDayCalendar()),
+        5,
+        DECEMBER,
+        WorkingDayCalendar(),
+    )
+    counted = recompute_clock(guessed, LEARNED)
+    expected = extend_clock(
+        start_clock(_thirty_working_days(), DECEMBER, LEARNED), 5, DECEMBER, LEARNED
+    )
+    assert counted is not None and counted.due_at == expected.due_at
+    # 3 February + 5 working days, across the notice's Spring Festival (6-12 February)
+    assert counted.due_on == date(2027, 2, 17)
+
+
+def test_a_clock_stored_before_its_count_was_kept_is_counted_from_its_start() -> None:
+    stored = start_clock(_thirty_working_days(), DECEMBER, WorkingDayCalendar())
+    old = stored.model_copy(update={"counted": None, "rules": ClockRules.EXACT_INSTANTS})
+    counted = recompute_clock(old, LEARNED)
+    assert counted is not None and counted.due_on == date(2027, 2, 3)
+
+
+def test_a_stored_clock_whose_due_did_not_come_from_its_start_keeps_its_due() -> None:
+    # paused and resumed before counts were kept: its due is not 30 days from its start
+    stored = start_clock(_thirty_working_days(), DECEMBER, WorkingDayCalendar())
+    resumed = stored.model_copy(
+        update={"counted": None, "due_at": stored.due_at + timedelta(days=7)}
+    )
+    counted = recompute_clock(resumed, LEARNED)
+    assert counted is not None and counted.due_at == resumed.due_at  # never guessed
+    assert counted.basis != resumed.basis  # its ladder is counted on the notice now
