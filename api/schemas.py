@@ -42,6 +42,9 @@ class CaseListItem(BaseModel):
     assignee: str | None
     escalation_level: int
     next_due_at: datetime | None
+    next_due_on: date | None = Field(
+        default=None, description="The last day the next deadline covers (Asia/Shanghai)"
+    )
     overdue: bool
     closed: bool
     clock_basis: str | None = Field(

@@ -390,7 +390,7 @@ def batch(
             ", ".join(item.get("lists", [])),
             item.get("grade") or "",
             "是" if item.get("zombie") else "",
-            _time(item.get("next_due_at")),
+            render.due(item.get("next_due_at")),
             _schedule_line(item.get("schedule", [])),
         )
     render.console.print(table)

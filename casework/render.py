@@ -32,7 +32,7 @@ def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
             item.get("stage_label", item["stage"]),
             item.get("unit", ""),
             LEVEL_ZH.get(item["escalation_level"], str(item["escalation_level"])),
-            _time(item.get("next_due_at")),
+            due(item.get("next_due_at")),
             "是" if item.get("overdue") else "",
         )
     console.print(table)
@@ -48,7 +48,7 @@ def clocks(items: list[dict[str, Any]]) -> None:
             c["label_zh"] + ("" if c["running"] else " (暂停)"),
             c.get("starts", ""),
             c["due_on"],
-            _time(c["due_at"]),
+            due(c["due_at"]),
             RUNG_LABELS_ZH.get(Rung(c["reached"]), str(c["reached"])),
             ("[yellow]工作日推定[/yellow] " if c.get("fallback") else "") + c["basis"],
         )
@@ -132,9 +132,21 @@ def command_result(result: dict[str, Any]) -> None:
 
 def _due_day(clock: dict[str, Any]) -> str:
     """The last day a clock covers and its due instant; old events lack `due_on`."""
-    if "due_on" in clock:
-        return f"{clock['due_on']} ({_time(clock['due_at'])})"
-    return _time(clock["due_at"])
+    return due(clock["due_at"])
+
+
+def due(value: str | None) -> str:
+    """A deadline as the law states it: an instant at midnight is 24:00 of the day before."""
+    if not value:
+        return ""
+    from datetime import datetime, timedelta
+
+    from domain.calendar import SHANGHAI
+
+    moment = datetime.fromisoformat(value).astimezone(SHANGHAI)
+    if (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0):
+        return f"{(moment - timedelta(days=1)).date().isoformat()} 24:00"
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _time(value: str | None) -> str:

@@ -27,16 +27,24 @@ async function api(path) {
   return body;
 }
 
-// A date as staff read it: the last day a deadline covers (already an Asia/Shanghai date).
+// A deadline as the law states it: an instant at Shanghai midnight is 24:00 of the day before.
+function due(value) {
+  if (!value) return "";
+  const local = new Date(new Date(value).getTime() + 8 * 3600 * 1000);  // Asia/Shanghai, UTC+8
+  if (local.getUTCHours() || local.getUTCMinutes() || local.getUTCSeconds() || local.getUTCMilliseconds()) return time(value);
+  const before = new Date(local.getTime() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return `${before} 24:00`;
+}
+
 function day(clock) {
-  return clock.due_on ? `${clock.due_on}（${time(clock.due_at)}）` : time(clock.due_at);
+  return due(clock.due_at);
 }
 
 function clockTable(clocks) {
   if (!clocks || !clocks.length) return "";
   const rows = clocks.map((c) => `
     <tr class="${c.fallback ? "fallback" : ""}"><td>${esc(c.label_zh)}${c.running ? "" : "（暂停）"}</td>
-    <td>${esc(c.starts)}</td><td class="due-on">${esc(c.due_on)}</td><td>${esc(time(c.due_at))}</td>
+    <td>${esc(c.starts)}</td><td class="due-on">${esc(c.due_on)}</td><td>${esc(due(c.due_at))}</td>
     <td>${esc(RUNG[c.reached] ?? "未到")}</td><td>${c.fallback ? "⚠ 工作日推定：" : ""}${esc(c.basis)}</td></tr>`).join("");
   return `<section><h3>期限</h3>
     <table id="clocks"><thead><tr><th>期限</th><th>起算</th><th>截止日</th><th>到期时刻</th><th>已到</th><th>日历依据</th></tr></thead>
@@ -116,7 +124,7 @@ async function renderBoard() {
     <tr class="level-${c.escalation_level}" data-case="${esc(c.case_id)}">
       <td><a href="#/case/${encodeURIComponent(c.case_id)}">${esc(c.case_id)}</a></td>
       <td>${esc(KIND[c.kind] || c.kind)}</td><td>${esc(c.stage_label)}</td><td>${esc(c.unit)}</td>
-      <td class="level">${esc(LEVEL[c.escalation_level] ?? c.escalation_level)}</td><td>${esc(time(c.next_due_at))}</td>
+      <td class="level">${esc(LEVEL[c.escalation_level] ?? c.escalation_level)}</td><td>${esc(due(c.next_due_at))}</td>
     </tr>`).join("");
   view.innerHTML = `
     <section><h2>各单位督办情况</h2>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
@@ -34,7 +34,7 @@ from api.scope import (
     sees_all,
     unit_filter,
 )
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, local_date
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
 from domain.registry import LIFECYCLES
@@ -260,9 +260,14 @@ async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> lis
             if row.kind in LIFECYCLES
             else row.stage,
             overdue=is_overdue(row, now),
+            next_due_on=_last_day(row.next_due_at),
         )
         for row in rows
     ]
+
+
+def _last_day(moment: datetime | None) -> date | None:
+    return None if moment is None else local_date(moment - timedelta(microseconds=1))
 
 
 @router.get("/{case_id}", response_model=CaseDetail, responses={404: {}})

@@ -90,6 +90,10 @@ async def test_supervisors_list_the_cases_counted_on_the_fallback_and_recompute_
     assert listed.status_code == 200
     rows = {i["case_id"]: i for i in listed.json()}
     assert rows[case_id]["clock_basis"] == "fallback"
+    # the list gives the next deadline's last day too (the acceptance clock is stopped)
+    assert rows[case_id]["next_due_on"] == min(
+        c["due_on"] for c in (await _case(harness, case_id))["clocks"] if c["running"]
+    )
     calendar_only = await harness.api.get(
         "/cases", params={"basis": "calendar", "limit": 500}, headers=bearer(RELIEF_REVIEWER)
     )
