@@ -68,7 +68,8 @@ CHANGE_REGISTRATION = ClockSpec(
     label_zh="变更登记",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=30,
-    rule="社团条例 Art 18: change registration within 30 days of the sponsor's approval [law]",
+    rule="社团条例 Art 18, 民非条例 Art 15: change registration within 30 days of the sponsor's "
+    "approval [law]; foundations (基金会条例 Art 15 sets no period): policy, the same 30 days",
     starts="the sponsor unit approved the change (审查同意之日)",
 )
 DEREGISTRATION_APPLICATION = ClockSpec(
