@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from domain.actors import Role
 from domain.clocks import Clock
 from domain.registry import LIFECYCLES
+from domain.summaries import basis_label
 
 MAX_OFFSET = 1_000_000  # paging deeper than this is a query, not browsing
 MAX_VERSION = 2**31 - 1  # the ledger's version column is a PostgreSQL integer
@@ -71,6 +72,7 @@ class ClockView(BaseModel):
     due_at: datetime
     due_on: date = Field(description="The last day the deadline covers, Asia/Shanghai")
     basis: str = Field(description="The calendar the dates were counted on")
+    basis_zh: str = Field(description="The same, for staff")
     fallback: bool = Field(description="Counted on the Monday-Friday fallback for some year")
     running: bool
     reached: int = Field(description="-1 none, 0 reminder, 1 due, 2 overdue, 3 leadership")
@@ -87,6 +89,7 @@ def clock_view(clock: Clock) -> ClockView:
         due_at=clock.due_at,
         due_on=clock.due_on,
         basis=clock.basis,
+        basis_zh=basis_label(clock.basis),
         fallback=clock.on_fallback,
         running=clock.running,
         reached=int(clock.reached),
@@ -116,9 +119,12 @@ class HistoryEntry(BaseModel):
     version: int
     event_id: str
     type: str
+    type_label: str = Field(description="The event's Chinese name, from GET /vocabulary")
+    summary: str = Field(description="One line for staff, in Chinese, without personal data")
     schema_version: int
     actor: str = Field(description="The user id, or 'system' for timers")
     actor_role: str
+    actor_role_label: str = Field(description="The actor's role in Chinese")
     actor_unit: str
     occurred_at: datetime
     recorded_at: datetime

@@ -9,32 +9,28 @@ from rich.table import Table
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
 from domain.actors import Role
+from domain.catalogue import ROLES
 
-app = typer.Typer(help="Users, roles and units (用户).", no_args_is_help=True)
+app = typer.Typer(cls=ChineseGroup, help="用户：角色和单位。", no_args_is_help=True)
 
-ROLE_ZH = {
-    "operator": "经办人",
-    "caseworker": "社工",
-    "approver": "审批人",
-    "supervisor": "督办",
-    "auditor": "审计",
-    "admin": "管理员",
-}
+ROLE_ZH = ROLES
 
 
-@app.command("add")
+@app.command("add", cls=ChineseCommand)
 def add(
-    user: Annotated[str, typer.Option(help="User id, e.g. op-zhang")],
-    name: Annotated[str, typer.Option(help="Display name")],
-    role: Annotated[Role, typer.Option()],
-    unit: Annotated[str, typer.Option()] = "",
+    user: Annotated[str, typer.Option(help="用户名，如 op-zhang")],
+    name: Annotated[str, typer.Option(help="姓名")],
+    role: Annotated[Role, typer.Option(help="角色：" + " | ".join(ROLES))],
+    unit: Annotated[str, typer.Option(help="单位")] = "",
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+        str,
+        typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, help="密码"),
     ] = "",
     json_out: JsonOpt = False,
 ) -> None:
-    """Create a user or change one (name, role, unit, password)."""
+    """新建或修改用户（姓名、角色、单位、密码）。"""
     body = {
         "user_id": user,
         "display_name": name,
@@ -47,13 +43,13 @@ def add(
         render.as_json(saved)
     else:
         render.console.print(
-            f"已保存用户 {saved['user_id']} ({ROLE_ZH.get(saved['role'], saved['role'])})"
+            f"已保存用户 {saved['user_id']}（{ROLE_ZH.get(saved['role'], saved['role'])}）"
         )
 
 
-@app.command("list")
+@app.command("list", cls=ChineseCommand)
 def list_all(json_out: JsonOpt = False) -> None:
-    """Every user with role and unit."""
+    """全部用户及其角色和单位。"""
     rows = call(lambda api: api.get("/users"))
     if json_out:
         render.as_json(rows)

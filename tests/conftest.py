@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -23,9 +22,12 @@ from api.gateway import CaseGateway
 from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head
-from tests.servers import binary, register_search_attributes
+from tests.servers import binary, converter, register_search_attributes, session_key_ring
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
+
+# Made before any test starts a process (a worker, the CLI), so every one inherits the same ring.
+session_key_ring()
 
 
 def _server_url() -> Iterator[str]:
@@ -109,7 +111,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=list(ALL_KEYS),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
         interceptors=[TracingInterceptor()],
     )
     yield env
@@ -122,7 +124,7 @@ async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     timers, or retry the activities, of workflows other tests left behind."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
         interceptors=[TracingInterceptor()],
     )
     await register_search_attributes(env.client)

@@ -110,7 +110,8 @@ def learned_at(ctx: DecisionContext, notified_on: date | None, decided_at: datet
         raise DomainError("future_date", "the notice cannot have reached the applicant yet")
     if notified_on < local_date(decided_at):
         raise DomainError(
-            "before_decision", "the notice cannot have reached the applicant before the decision"
+            "notified_before_decision",
+            "the notice cannot have reached the applicant before the decision",
         )
     return datetime.combine(notified_on, time.min, tzinfo=SHANGHAI)
 

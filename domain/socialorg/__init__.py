@@ -11,7 +11,7 @@ from domain.socialorg.decide import decide
 from domain.socialorg.events import SocialOrgEvent
 from domain.socialorg.evolve import evolve
 from domain.socialorg.schedule import inspection_schedule
-from domain.socialorg.state import STAGE_LABELS_ZH, SocialOrgState
+from domain.socialorg.state import SocialOrgState
 
 
 def attributes(state: SocialOrgState) -> dict[str, Any]:
@@ -43,14 +43,12 @@ def attributes(state: SocialOrgState) -> dict[str, Any]:
 SOCIAL_ORG: Lifecycle[SocialOrgState] = Lifecycle(
     kind="social_org",
     id_prefix="ORG",
-    label_zh="社会组织登记管理",
     state_type=SocialOrgState,
     command_union=SocialOrgCommand,
     event_union=SocialOrgEvent,
     decide=decide,
     evolve=evolve,
     opening_commands=frozenset({"ApplyForOrgRegistration"}),
-    stage_labels_zh={k.value: v for k, v in STAGE_LABELS_ZH.items()},
     attributes=attributes,
     details=lambda state: {
         "inspection_schedule": [i.model_dump(mode="json") for i in inspection_schedule(state)]

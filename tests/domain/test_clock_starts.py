@@ -42,7 +42,7 @@ SPECS = [
     relief_rules.appeal_window(date(2026, 3, 2), True),
     relief_rules.appeal_window(date(2026, 3, 2), False),
     relief_rules.periodic_review(date(2026, 3, 2), True),
-    org_rules.report_deadline("authority_report", "年报", 531, "社团条例 Art 28"),
+    org_rules.report_deadline("authority_report", 531, "社团条例 Art 28"),
     org_rules.rectification(90, "rectification_", 2026),
 ]
 
@@ -100,7 +100,9 @@ def test_a_delivery_date_in_the_future_or_before_the_decision_is_refused() -> No
     today = local_date(story.now)
     story.do(RefuseAssistance(reasons=["家庭人均收入高于低保标准"]))
     story.refuses(DeliverRefusalNotice(delivered_on=today + timedelta(days=1)), "future_date")
-    story.refuses(DeliverRefusalNotice(delivered_on=today - timedelta(days=1)), "before_decision")
+    story.refuses(
+        DeliverRefusalNotice(delivered_on=today - timedelta(days=1)), "notified_before_decision"
+    )
 
 
 def test_recomputing_needs_a_supervisor() -> None:
