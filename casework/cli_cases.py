@@ -134,13 +134,16 @@ def recompute(
         list[str] | None, typer.Argument(help="要重算的案件；不填则为全部按工作日推定的案件")
     ] = None,
     reason: Annotated[str, typer.Option(help="理由")] = "节假日安排已更新",
+    unit: Annotated[str | None, typer.Option(help="只重算该单位的案件（不指定案件时）")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """按现有日历重算期限（督办）：每一项变更都记入历史。不指定案件时，重算全部按工作日推定的在办案件。"""
     targets = list(case_ids or [])
     if not targets:
         listed = call(
-            lambda api: api.get("/cases", basis="fallback", include_closed=False, limit=500)
+            lambda api: api.get(
+                "/cases", basis="fallback", unit=unit, include_closed=False, limit=500
+            )
         )
         targets = [item["case_id"] for item in listed]
     results: list[dict[str, Any]] = []

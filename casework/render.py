@@ -49,7 +49,7 @@ def clocks(items: list[dict[str, Any]]) -> None:
     """A case's clocks: what each counts from, its last day and due instant (Asia/Shanghai)."""
     table = Table(title="期限")
     for header in ("期限", "截止日", "到期时刻", "已到", "日历依据"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold", no_wrap=header == "截止日")
     for c in items:
         table.add_row(
             clock_label(c["name"]) + ("" if c["running"] else "（暂停）"),
@@ -65,7 +65,7 @@ def inspection_schedule(items: list[dict[str, Any]]) -> None:
     """An organisation's inspection years ahead: due dates, or why a year is skipped."""
     table = Table(title="年检安排")
     for header in ("年度", "开启", "业务主管单位截止", "登记管理机关截止", "说明"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for i in items:
         table.add_row(
             str(i["year"]),
