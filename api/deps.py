@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +13,7 @@ from api.auth import InvalidToken, decode_token
 from api.gateway import CaseGateway
 from casework.settings import Settings
 from domain.actors import Actor
+from store.idempotency import IdempotencyKeys
 from store.ledger import Ledger
 
 
@@ -24,6 +25,10 @@ class Services:
     engine: AsyncEngine
     ledger: Ledger
     gateway: CaseGateway
+    keys: IdempotencyKeys = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = IdempotencyKeys(self.engine)
 
 
 def get_services(request: Request) -> Services:

@@ -17,6 +17,7 @@ from casework import (
     cli_audit,
     cli_cases,
     cli_notices,
+    cli_notify,
     cli_relief,
     cli_rescue,
     cli_socialorg,
@@ -45,6 +46,8 @@ app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_audit.app, name="audit")
 app.add_typer(cli_socialorg.app, name="social-org")
 app.add_typer(cli_notices.app, name="notices")
+app.add_typer(cli_notify.inbox_app, name="inbox")
+app.add_typer(cli_notify.app, name="notifications")
 
 
 def _logging() -> None:
@@ -71,6 +74,9 @@ def dev(
     port: Annotated[int, typer.Option(help="API 端口")] = 8000,
     temporal_port: Annotated[int, typer.Option()] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI 端口")] = 8233,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="worker 的 Temporal SDK 指标端口（0 关闭）")
+    ] = None,
 ) -> None:
     """启动全套开发服务（Ctrl-C 停止）。
 
@@ -82,6 +88,8 @@ def dev(
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    if metrics_port is not None:
+        settings = settings.model_copy(update={"worker_metrics_port": metrics_port})
     _require_payload_keys(settings, "dev")
     try:
         asyncio.run(

@@ -86,14 +86,14 @@ class EscalateClock(Command):
     """The system's timer found a rung of a clock's ladder due (actor: system)."""
 
     type: Literal["EscalateClock"] = "EscalateClock"
-    clock: str
+    clock: str = Field(max_length=100)
 
 
 class GrantExtension(Command):
     """A supervisor moves a clock's due date later, with a reason (延期)."""
 
     type: Literal["GrantExtension"] = "GrantExtension"
-    clock: str
+    clock: str = Field(max_length=100)
     by: int = Field(gt=0, le=366, description="In the clock's own unit (days, working days, hours)")
     reason: str = Field(min_length=2, max_length=500)
 
@@ -118,7 +118,7 @@ class ClockStarted(Event):
 
 class ClockEscalated(Event):
     type: Literal["ClockEscalated"] = "ClockEscalated"
-    clock: str
+    clock: str = Field(max_length=100)
     rung: Rung
     due_at: datetime
     at: datetime
@@ -158,7 +158,7 @@ class ClockResumed(Event):
 
 class ClockStopped(Event):
     type: Literal["ClockStopped"] = "ClockStopped"
-    clock: str
+    clock: str = Field(max_length=100)
     reason: str
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
@@ -30,6 +31,7 @@ class Stack:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.api_port, self.temporal_port, self.ui_port = _free_port(), _free_port(), _free_port()
+        self.metrics_port = _free_port()
         self.env = {
             k: v
             for k, v in os.environ.items()
@@ -55,6 +57,8 @@ class Stack:
             str(self.temporal_port),
             "--ui-port",
             str(self.ui_port),
+            "--metrics-port",
+            str(self.metrics_port),
         ]
 
     def start(self) -> None:
@@ -197,6 +201,27 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
             break
         time.sleep(1)
     assert kinds >= {"rescue", "relief", "social_org"}, overdue
+
+    # The escalations reached the supervisor's inbox, and the metrics show the work.
+    deadline = time.monotonic() + 30
+    while (inbox := stack.cli_json("inbox"))["unread"] == 0 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert inbox["unread"] > 0 and all(i["case_id"] for i in inbox["items"])
+    log = (stack.root / "dev.log").read_text()
+    api_metrics = f"{stack.env['CASEWORK_API_URL']}/metrics"
+    worker_metrics = f"http://127.0.0.1:{stack.metrics_port}/metrics"
+    assert api_metrics in log and worker_metrics in log  # `casework dev` says where they are
+    samples = [
+        s
+        for f in text_string_to_metric_families(httpx.get(api_metrics, timeout=10).text)
+        for s in f.samples
+    ]
+    assert sum(s.value for s in samples if s.name == "casework_escalations_total") > 0
+    assert sum(s.value for s in samples if s.name == "casework_commands_total") > 0
+    delivered = [s for s in samples if s.name == "casework_notification_deliveries_total"]
+    assert sum(s.value for s in delivered if s.labels["channel"] == "inbox") > 0
+    worker = httpx.get(worker_metrics, timeout=10).text
+    assert any(f.name == "temporal_request" for f in text_string_to_metric_families(worker))
 
     assert stack.stop() == 0
 

@@ -16,6 +16,7 @@ CLOCKS: dict[str, str] = {
     "long_term_placement": "长期滞留人员安置",
     "plan_revision_approval": "一人一策修订审批",
     "handover_ack": "跨区域交接回执",
+    "police_report_ack": "报警回执（警情编号）",
     "follow_up": "回访",
     # --- social assistance ---
     "acceptance": "受理",
@@ -24,6 +25,7 @@ CLOCKS: dict[str, str] = {
     "public_notice": "公示",
     "decision": "审核确认",
     "refusal_notice": "不予救助书面通知",
+    "refusal_notice_service": "不予救助通知送达回证",
     "verification_reply": "家庭经济状况核对回复",
     "appeal_window": "行政复议申请期限",
     "appeal_review": "行政复议决定",

@@ -85,7 +85,7 @@ class ApplyForAssistance(Command):
     unit: str = Field(min_length=1, max_length=64, description="Street office (街镇) in charge")
     household: Household
     consent_to_verification: bool = Field(description="授权核对: required")
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, max_length=len(Paper))
     emergency: bool = Field(default=False, description="急难 fast-track: temporary assistance only")
     reason: str = Field(default="", max_length=1000)
 
@@ -115,7 +115,7 @@ class ApplyOnBehalf(Command):
     programme: Programme
     household: Household
     consent_to_verification: bool
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, max_length=len(Paper))
     reason: str = Field(default="", max_length=1000)
 
 
@@ -127,7 +127,7 @@ class AcceptAssistanceApplication(Command):
 
 class SubmitMissingPapers(Command):
     type: Literal["SubmitMissingPapers"] = "SubmitMissingPapers"
-    papers: list[Paper] = Field(min_length=1)
+    papers: list[Paper] = Field(min_length=1, max_length=len(Paper))
 
 
 class WithdrawAssistanceApplication(Command):
@@ -162,7 +162,9 @@ class RecordVerificationReply(Command):
     reply_id: str = Field(min_length=1, max_length=100)
     verified_income_fen: Fen
     verified_assets_fen: Fen = 0
-    findings: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list)
+    findings: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class ResendVerificationRequest(Command):
@@ -220,6 +222,27 @@ class RefuseAssistance(Command):
     reasons: Reasons
 
 
+class ServiceMethod(StrEnum):
+    """How a written notice is served (送达方式; 民事诉讼法 Ch 7, applied to administrative
+    notices)."""
+
+    DIRECT = "direct"  # 直接送达: handed over, signed for on the spot
+    POST = "post"  # 邮寄送达: registered post, the return receipt is the proof
+    ELECTRONIC = "electronic"  # 电子送达: with the applicant's consent
+    LEFT_AT_RESIDENCE = "left_at_residence"  # 留置送达: refused, left with witnesses
+    PUBLIC_NOTICE = "public_notice"  # 公告送达: whereabouts unknown
+
+
+class SendRefusalNotice(Command):
+    """The written refusal went out by a method whose service must then be proven."""
+
+    type: Literal["SendRefusalNotice"] = "SendRefusalNotice"
+    method: ServiceMethod
+    states_appeal_right: bool = Field(
+        default=True, description="Whether it tells the applicant of the right to review"
+    )
+
+
 class DeliverRefusalNotice(Command):
     """The written refusal with reasons reached the applicant (不予救助通知书)."""
 
@@ -228,6 +251,15 @@ class DeliverRefusalNotice(Command):
         default=True, description="Whether it told the applicant of the right to review"
     )
     delivered_on: NotifiedOn = None
+    method: ServiceMethod | None = Field(
+        default=None, description="How it was served (default: as it was sent, or direct)"
+    )
+    proof_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="送达回证 number or postal receipt; needed after SendRefusalNotice",
+    )
 
 
 class GrantEmergencyAssistance(Command):
@@ -329,6 +361,7 @@ ReliefCommand = Annotated[
     | RecordCommunityReview
     | ApproveAssistance
     | RefuseAssistance
+    | SendRefusalNotice
     | DeliverRefusalNotice
     | GrantEmergencyAssistance
     | CompleteEmergencyFollowUp

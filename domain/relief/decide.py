@@ -34,6 +34,7 @@ from domain.relief.commands import (
     ReliefCommand,
     ReopenForCorrection,
     ResendVerificationRequest,
+    SendRefusalNotice,
     SubmitMissingPapers,
     WithdrawAssistanceApplication,
 )
@@ -79,6 +80,8 @@ def decide(state: ReliefState, command: ReliefCommand, ctx: DecisionContext) -> 
             return decisions.approve(state, command, ctx)
         case RefuseAssistance():
             return decisions.refuse(state, command, ctx)
+        case SendRefusalNotice():
+            return decisions.send_refusal(state, command, ctx)
         case DeliverRefusalNotice():
             return decisions.deliver_refusal(state, command, ctx)
         case GrantEmergencyAssistance():

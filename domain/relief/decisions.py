@@ -19,6 +19,8 @@ from domain.relief.commands import (
     GrantEmergencyAssistance,
     RefuseAssistance,
     ReviewOutcome,
+    SendRefusalNotice,
+    ServiceMethod,
 )
 from domain.relief.common import (
     DECIDERS,
@@ -45,6 +47,7 @@ from domain.relief.events import (
     EmergencyFollowUpCompleted,
     PeriodicReviewCompleted,
     RefusalNoticeDelivered,
+    RefusalNoticeSent,
 )
 from domain.relief.household import Programme
 from domain.relief.money import (
@@ -138,11 +141,41 @@ def refuse(state: ReliefState, command: RefuseAssistance, ctx: DecisionContext) 
     ]
 
 
+def send_refusal(
+    state: ReliefState, command: SendRefusalNotice, ctx: DecisionContext
+) -> list[Event]:
+    """The notice went out in time; its service (送达) is an outside answer with a clock."""
+    require_stage(state, (Stage.REFUSAL_NOTICE,), "sending the refusal notice")
+    require_role(ctx.actor, FRONT_LINE, "sending the refusal notice")
+    if state.refusal_notice_sent is not None:
+        raise DomainError("notice_already_sent", "the refusal notice was sent already")
+    if command.method is ServiceMethod.DIRECT:
+        raise DomainError(
+            "served_directly", "a notice handed over in person is served: record the delivery"
+        )
+    return [
+        RefusalNoticeSent(
+            decision_no=state.decisions[-1].no,
+            method=command.method,
+            states_appeal_right=command.states_appeal_right,
+            sent_by=ctx.actor.user_id,
+            at=ctx.now,
+        ),
+        *stop_clocks(state, ["refusal_notice"], "notice sent"),
+        start(rules.REFUSAL_NOTICE_SERVICE, ctx),
+    ]
+
+
 def deliver_refusal(
     state: ReliefState, command: DeliverRefusalNotice, ctx: DecisionContext
 ) -> list[Event]:
     require_stage(state, (Stage.REFUSAL_NOTICE,), "delivering the refusal notice")
     require_role(ctx.actor, FRONT_LINE, "delivering the refusal notice")
+    if state.refusal_notice_sent is not None and command.proof_ref is None:
+        raise DomainError(
+            "proof_of_service_required",
+            "a notice sent by post or otherwise is served only with its proof (送达回证)",
+        )
     decision = state.decisions[-1]
     learned = learned_at(ctx, command.delivered_on, decision.at)
     informed = command.states_appeal_right
@@ -152,9 +185,11 @@ def deliver_refusal(
             states_appeal_right=informed,
             appeal_until=appeal_until(ctx, informed, learned),
             lawsuit_until=_lawsuit_until(ctx, learned),
+            method=command.method or state.refusal_notice_sent,
+            proof_ref=command.proof_ref,
             at=ctx.now,
         ),
-        *stop_clocks(state, ["refusal_notice"], "notice delivered"),
+        *stop_clocks(state, ["refusal_notice", "refusal_notice_service"], "notice delivered"),
         start_appeal_window(ctx, informed, learned),
     ]
 

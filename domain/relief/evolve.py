@@ -51,6 +51,7 @@ from domain.relief.events import (
     PeriodicReviewCompleted,
     RecoveryOrdered,
     RefusalNoticeDelivered,
+    RefusalNoticeSent,
     ReliefEvent,
     VerificationAcknowledged,
     VerificationReplyRecorded,
@@ -281,9 +282,12 @@ def _evolve(state: ReliefState, event: ReliefEvent) -> ReliefState:
             return state.model_copy(
                 update={**_record(state, record), "stage": Stage.REFUSAL_NOTICE}
             )
+        case RefusalNoticeSent():
+            return state.model_copy(update={"refusal_notice_sent": event.method})
         case RefusalNoticeDelivered():
             return state.model_copy(
                 update={
+                    "refusal_notice_sent": None,
                     "decisions": _replace_decision(
                         state, event.decision_no, appeal_until=event.appeal_until
                     ),

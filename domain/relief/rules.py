@@ -85,6 +85,13 @@ REFUSAL_NOTICE = ClockSpec(
     rule="社会救助暂行办法 Art 11: refusal in writing with reasons [law]; 3 working days [local]",
     starts="the refusal decision",
 )
+REFUSAL_NOTICE_SERVICE = ClockSpec(
+    name="refusal_notice_service",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=10,
+    rule="policy: proof that the sent refusal notice was served (送达回证, postal return "
+    "receipt) within 10 working days of sending; the appeal period runs from service",
+)
 VERIFICATION_REPLY = ClockSpec(
     name="verification_reply",
     unit=ClockUnit.WORKING_DAYS,

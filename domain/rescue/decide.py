@@ -49,6 +49,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -111,6 +112,7 @@ def decide(state: RescueState, command: RescueCommand, ctx: DecisionContext) -> 
             | AcknowledgeHandover()
             | RecordSelfExit()
             | RecordUnauthorisedDeparture()
+            | RecordPoliceAcknowledgement()
             | PlacePerson()
             | TransferToHospital()
             | RecordHospitalDischarge()

@@ -55,6 +55,7 @@ from domain.rescue.events_exit import (
     PersonDied,
     PersonPlaced,
     PoliceNotifiedOfDeath,
+    PoliceReportAcknowledged,
     SelfExitDeclared,
     StationExited,
     TransferredToHospital,
@@ -197,6 +198,7 @@ RescueEvent = Annotated[
     | HandedOverToFamily
     | EscortedReturnStarted
     | HandoverAcknowledged
+    | PoliceReportAcknowledged
     | SelfExitDeclared
     | UnauthorisedDepartureRecorded
     | MissingPersonReportedToPolice

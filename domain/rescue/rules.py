@@ -55,7 +55,10 @@ REFUSAL_REVISIT = ClockSpec(
 # The rules a case runs under are fixed when it opens. Cases opened before the full lifecycle
 # (the proof path) keep their rules when their workflow histories replay.
 PROOF_PATH_RULESET = 1
-RULESET = 2
+FULL_LIFECYCLE_RULESET = 2
+# Outside steps keep a clock: a missing-person report waits for the police reference (issue 14).
+OUTSIDE_ANSWERS_RULESET = 3
+RULESET = OUTSIDE_ANSWERS_RULESET
 
 IDENTITY_CHECK_ANSWER = ClockSpec(
     name="identity_check",
@@ -118,6 +121,13 @@ HANDOVER_ACK = ClockSpec(
     rule="policy (长三角 cooperation): the receiving bureau acknowledges a handover within 3 "
     "working days",
     starts="the escorted return handed over",
+)
+POLICE_REPORT_ACK = ClockSpec(
+    name="police_report_ack",
+    unit=ClockUnit.HOURS,
+    amount=24,
+    rule="policy: the police give their case reference within 24 h of a missing-person report "
+    "(the report itself goes at once: 未成年人保护法 Art 92-94)",
 )
 FOLLOW_UP = ClockSpec(
     name="follow_up",

@@ -184,7 +184,7 @@ def _intake(state: RescueState, command: RegisterIntake, ctx: DecisionContext) -
         events.append(ReferredToHospital(reason="疑似传染病、危重病或受伤，送医", at=now))
     if command.screening.danger_drugs_or_fugitive:
         events.append(ReferredToPolice(reason="危及自身或他人、涉毒或在逃，移交公安", at=now))
-    if state.ruleset < rules.RULESET:
+    if state.ruleset < rules.FULL_LIFECYCLE_RULESET:
         if id_number is None:  # the proof path only ran the family-search notice
             events.append(start(rules.FAMILY_SEARCH_NOTICE, ctx))
         return [*events, start(rules.PLAN_APPROVAL, ctx)]

@@ -5,14 +5,14 @@ Existing rows stay NULL until their case's next append or `casework rebuild-read
 (store/projections.py) recomputes them from the ledger.
 
 Revision ID: 0100_clocks
-Revises: 0100_anchor
+Revises: 0140_notify
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0100_clocks"
-down_revision = "0100_anchor"
+down_revision = "0140_notify"
 branch_labels = None
 depends_on = None
 

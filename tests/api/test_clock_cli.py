@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.verification import FakeVerificationCentre
 from api.deps import Services
 from api.gateway import CaseGateway
+from api.holiday_notices import BureauNotices
 from casework.settings import get_settings
 from domain.actors import Actor, Role
 from store.ledger import Ledger
@@ -47,7 +48,9 @@ async def test_a_supervisor_finds_and_recomputes_the_fallback_cases_from_the_com
     notices.mkdir()
     centre = FakeVerificationCentre(tmp_path / "centre.sqlite", latency=timedelta(days=30))
     worker = build_worker(dev_env.client, ledger, task_queue, notices, verification_centre=centre)
-    gateway = CaseGateway(dev_env.client, task_queue)
+    gateway = CaseGateway(
+        dev_env.client, task_queue, holiday_notices=BureauNotices(notices).current
+    )
     app_settings = settings().model_copy(update={"holiday_notices_dir": notices})
     services = Services(settings=app_settings, engine=engine, ledger=ledger, gateway=gateway)
     async with worker, serving(services) as url, httpx.AsyncClient(base_url=url) as api:

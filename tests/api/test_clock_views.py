@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.verification import FakeVerificationCentre
 from api.deps import Services
 from api.gateway import CaseGateway
+from api.holiday_notices import BureauNotices
 from domain.calendar import SHANGHAI, local_date
 from domain.socialorg.cycle import skips_year
 from store.ledger import Ledger
@@ -160,7 +161,9 @@ async def test_a_notice_loaded_while_a_case_is_open_is_applied_by_the_supervisor
     notices.mkdir()
     centre = FakeVerificationCentre(tmp_path / "centre.sqlite", latency=timedelta(days=30))
     worker = build_worker(dev_env.client, ledger, task_queue, notices, verification_centre=centre)
-    gateway = CaseGateway(dev_env.client, task_queue)
+    gateway = CaseGateway(
+        dev_env.client, task_queue, holiday_notices=BureauNotices(notices).current
+    )
     app_settings = settings().model_copy(update={"holiday_notices_dir": notices})
     services = Services(settings=app_settings, engine=engine, ledger=ledger, gateway=gateway)
     async with worker, asgi_client(services) as api:
