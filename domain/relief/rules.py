@@ -91,6 +91,7 @@ REFUSAL_NOTICE_SERVICE = ClockSpec(
     amount=10,
     rule="policy: proof that the sent refusal notice was served (送达回证, postal return "
     "receipt) within 10 working days of sending; the appeal period runs from service",
+    starts="the refusal notice sent (by post or otherwise)",
 )
 VERIFICATION_REPLY = ClockSpec(
     name="verification_reply",

@@ -128,6 +128,7 @@ POLICE_REPORT_ACK = ClockSpec(
     amount=24,
     rule="policy: the police give their case reference within 24 h of a missing-person report "
     "(the report itself goes at once: 未成年人保护法 Art 92-94)",
+    starts="the missing-person report to the police",
 )
 FOLLOW_UP = ClockSpec(
     name="follow_up",
