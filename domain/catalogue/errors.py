@@ -137,6 +137,7 @@ ERRORS: dict[str, str] = {
     "malformed_command": "操作内容无法识别",
     "not_recordable": "只有涉及操作权限的拒绝才会留痕",
     "api_unreachable": "无法连接服务，请确认 casework dev 正在运行",
+    "answer_lost": "连接中断，未收到答复（将用同一操作重试）",
     "anchoring_unavailable": "锚定服务暂未响应，未作任何变更",
     "no_anchor": "尚未发布任何锚定",
     "empty_paper_file": "纸质档案至少要有一个步骤",
