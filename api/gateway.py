@@ -200,7 +200,11 @@ class CaseGateway:
         effective_at: datetime | None = None,
         command_id: str | None = None,
     ) -> CommandResult:
-        """Send a command to a running case; refusals come back as `CommandRefused`."""
+        """Send a command to a running case; refusals come back as `CommandRefused`.
+
+        `holiday_notices`: the bureau's notices as the sender knows them, for a command that
+        must be decided with the calendar known now (the case adopts them first).
+        """
         lifecycle_of(case_id).parse_command(command)  # malformed: pydantic's ValidationError, 422
         command_id = command_id or new_command_id()
         request = CommandRequest(

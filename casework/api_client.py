@@ -43,7 +43,9 @@ class ApiProblem(Exception):
     @property
     def ambiguous(self) -> bool:
         """The command may or may not have been taken: only a retry with its key can tell."""
-        if self.status == 0 or self.status in (502, 504):
+        if self.status == 0:
+            return self.code != "api_unreachable"  # a lost answer; never connecting is certain
+        if self.status in (502, 504):
             return True
         if self.status == 409:
             return self.code == "idempotency_key_in_use"
@@ -90,10 +92,17 @@ class ApiClient:
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self._http.request(method, path, **kwargs)
-        except httpx.TransportError as error:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # Never connected: the request was not sent, so nothing can have happened.
             raise ApiProblem(
                 0,
                 "api_unreachable",
+                f"cannot reach the API at {self.base_url} ({type(error).__name__}); is `casework dev` running?",
+            ) from None
+        except httpx.TransportError as error:
+            raise ApiProblem(
+                0,
+                "answer_lost",
                 f"cannot reach the API at {self.base_url} ({type(error).__name__}); is `casework dev` running?",
             ) from None
         if response.status_code >= 400:
@@ -130,7 +139,11 @@ class ApiClient:
             except ApiProblem as problem:
                 # After an ambiguous attempt, "nothing was changed" speaks only for the later
                 # attempt: keep retrying with the key until an answer says what happened.
-                retry = problem.ambiguous or (unsure and problem.status == 503)
+                # Not reaching the API at all is certain, and answered at once, unless an
+                # earlier attempt was not: then only a retry with the key can tell.
+                retry = problem.ambiguous or (
+                    unsure and (problem.status == 503 or problem.code == "api_unreachable")
+                )
                 unsure = unsure or problem.ambiguous
                 delay = next(delays, None)
                 if not retry:

@@ -16,6 +16,7 @@ from rich.markup import escape
 from casework import (
     cli_audit,
     cli_cases,
+    cli_notices,
     cli_notify,
     cli_relief,
     cli_rescue,
@@ -44,6 +45,7 @@ app.add_typer(cli_relief.app, name="relief")
 app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_audit.app, name="audit")
 app.add_typer(cli_socialorg.app, name="social-org")
+app.add_typer(cli_notices.app, name="notices")
 app.add_typer(cli_notify.inbox_app, name="inbox")
 app.add_typer(cli_notify.app, name="notifications")
 

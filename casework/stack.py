@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import uvicorn
 
+from activities.verification import default_centre
 from api.app import create_app
 from casework.embedded import EmbeddedPostgres, EmbeddedTemporal, ensure_port_free
 from casework.settings import Settings
@@ -63,6 +64,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         settings.task_queue,
         settings.holiday_notices_dir,
         anchoring=anchoring_from_files(engine, settings.anchor_key_file, settings.anchor_dir),
+        # the fake centre of *these* settings: its store under this stack's data folder
+        verification_centre=default_centre(settings),
     )
     if settings.anchor_key_file and settings.anchor_dir:
         await ensure_anchor_schedule(

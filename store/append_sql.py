@@ -60,10 +60,10 @@ def _with_projection(insert_cte: str) -> str:
     WITH ins AS ({insert_cte}),
     projected AS (
         INSERT INTO cases AS c (case_id, kind, stage, unit, assignee, opened_at, next_due_at,
-                                escalation_level, closed, attributes, version, last_position,
-                                updated_at)
-        SELECT $18, $19, $20, $21, $22, $23, $24, $25, $26, $28::jsonb, max(ins.version),
-               max(ins.position), $27
+                                escalation_level, closed, attributes, clock_basis, version,
+                                last_position, updated_at)
+        SELECT $18, $19, $20, $21, $22, $23, $24, $25, $26, $28::jsonb, $29::text,
+               max(ins.version), max(ins.position), $27
         FROM ins
         HAVING count(*) > 0
         ON CONFLICT (case_id) DO UPDATE SET
@@ -71,7 +71,7 @@ def _with_projection(insert_cte: str) -> str:
             assignee = excluded.assignee, opened_at = excluded.opened_at,
             next_due_at = excluded.next_due_at, escalation_level = excluded.escalation_level,
             closed = excluded.closed, attributes = excluded.attributes,
-            version = excluded.version, last_position = excluded.last_position,
+            clock_basis = excluded.clock_basis, version = excluded.version, last_position = excluded.last_position,
             updated_at = excluded.updated_at
         WHERE c.version < excluded.version
     )
@@ -151,6 +151,7 @@ def append_arguments(
         summary.closed,
         datetime.now(UTC),
         json.dumps(summary.attributes, ensure_ascii=False),
+        summary.clock_basis,
     ]
     args.append(recorded_at)
     return _statement(single, True, len(args)), args

@@ -34,6 +34,7 @@ class CaseFilter(BaseModel):
     due_before: datetime | None = None
     include_closed: bool = True
     min_escalation_level: int | None = None
+    clock_basis: str | None = None  # fallback | calendar
     sort: CaseSort = CaseSort.URGENCY
     limit: int = 50
     offset: int = 0
@@ -58,6 +59,7 @@ class CaseRow(BaseModel):
     version: int
     updated_at: datetime
     attributes: dict[str, Any] = {}
+    clock_basis: str | None = None
 
 
 # The total a list reports is exact up to this many matches past the page's offset; beyond,
@@ -70,7 +72,7 @@ COUNT_CAP = 500
 # A list item's columns: a `CaseRow` without the lifecycle attributes (lists do not show them).
 _COLUMNS = (
     "case_id, kind, stage, unit, assignee, opened_at, next_due_at, escalation_level, closed, "
-    "version, updated_at"
+    "version, updated_at, clock_basis"
 )
 
 _ORDER_SQL = {
@@ -111,6 +113,8 @@ def _where(f: CaseFilter, now: datetime) -> tuple[str, list[Any]]:
         conditions.append(f"escalation_level >= {arg(f.min_escalation_level)}")
     if f.due_before is not None:
         conditions.append(f"next_due_at < {arg(f.due_before)}")
+    if f.clock_basis is not None:
+        conditions.append(f"clock_basis = {arg(f.clock_basis)}")
     if f.overdue is not None:
         # Overdue: a clock's L1 rung has fired (the case's own timer said so), or its due has
         # passed; `NOT closed` first, so the partial indexes of open cases apply.

@@ -65,6 +65,8 @@ cases = Table(
     Column("last_position", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("attributes", JSONB, nullable=False, server_default="{}"),  # migration 0002
+    # fallback | calendar | NULL (no deadline runs): migration clocks_calendar_basis
+    Column("clock_basis", Text),
 )
 
 case_numbers = Table(

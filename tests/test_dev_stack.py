@@ -43,6 +43,7 @@ class Stack:
             "CASEWORK_TOKEN": "",
         }
         self.process: subprocess.Popen[str] | None = None
+        self.cwd = root / "cwd"
 
     def dev_command(self) -> list[str]:
         return [
@@ -62,8 +63,14 @@ class Stack:
 
     def start(self) -> None:
         log = (self.root / "dev.log").open("a")
+        self.cwd.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            self.dev_command(), env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
+            self.dev_command(),
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=self.cwd,  # a folder of its own: the stack must write nothing here
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -225,3 +232,6 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     pid = stack.process.pid if stack.process else 0
     assert stack.stop() == 0
     assert _children_of(pid) == []
+    # everything the stack wrote is under --data-dir, the fake verification centre's store too
+    assert list(stack.cwd.iterdir()) == []
+    assert (stack.root / "data" / "verification-centre.sqlite").exists()

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rescue.weather import WEATHER
     from workflows.contracts import CaseInput, CaseOutcome, CommandRequest
 
+from workflows.clock_rules import count_clocks_by_run_rules
 from workflows.runtime import CaseWorkflow
 
 # Histories recorded before the full lifecycle carry no marker for this patch: those cases keep
@@ -63,6 +64,7 @@ class RescueCaseWorkflow(CaseWorkflow):
         if case.state is None and not workflow.patched(OUTSIDE_ANSWERS_PATCH):
             ruleset = min(self._rescue.ruleset, rules.FULL_LIFECYCLE_RULESET)
             self._replace_state(self._rescue.model_copy(update={"ruleset": ruleset}))
+        count_clocks_by_run_rules(self)
         return await self.run_case()
 
     @property

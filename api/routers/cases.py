@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
@@ -24,7 +24,9 @@ from api.schemas import (
     AnyCommand,
     CaseDetail,
     CaseListItem,
+    ClockBasis,
     OpeningCommand,
+    clock_view,
 )
 from api.scope import (
     QUEUE_LEVELS,
@@ -33,7 +35,7 @@ from api.scope import (
     sees_all,
     unit_filter,
 )
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, local_date
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
 from domain.registry import LIFECYCLES
@@ -279,6 +281,13 @@ async def list_all(
     overdue: bool | None = None,
     due_before: datetime | None = None,
     include_closed: bool = True,
+    basis: Annotated[
+        ClockBasis | None,
+        Query(
+            description="fallback: cases with a clock counted on the Monday-Friday fallback "
+            "(recompute them once the year's holiday notice is loaded); calendar: the others"
+        ),
+    ] = None,
     sort: CaseSort = CaseSort.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -299,6 +308,7 @@ async def list_all(
         overdue=overdue,
         due_before=_aware(due_before),
         include_closed=include_closed,
+        clock_basis=basis.value if basis else None,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -346,9 +356,14 @@ async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> lis
             if row["kind"] in LIFECYCLES
             else row["stage"],
             overdue=is_overdue(row, now),
+            next_due_on=_last_day(row["next_due_at"]),
         )
         for row in page.rows
     ]
+
+
+def _last_day(moment: datetime | None) -> date | None:
+    return None if moment is None else local_date(moment - timedelta(microseconds=1))
 
 
 @router.get("/{case_id}", response_model=CaseDetail, responses={404: {}})
@@ -376,4 +391,6 @@ async def read_case(
         stage_label=lifecycle.stage_labels_zh.get(state.stage, state.stage),
         as_of=as_of,
         state=state.model_dump(mode="json"),
+        clocks=[clock_view(c) for _, c in sorted(state.clocks.items())],
+        details=lifecycle.details(state),
     )

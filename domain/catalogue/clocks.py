@@ -34,6 +34,7 @@ CLOCKS: dict[str, str] = {
     "emergency_grant": "急难救助发放",
     "correction": "纠错决定",
     "periodic_review": "动态管理复核",
+    "lawsuit_window": "行政诉讼起诉期限",
     # --- social organisations ---
     "registration_decision": "登记审查决定",
     "sponsor_report": "年度工作报告(业务主管单位初审)",
@@ -80,4 +81,12 @@ CLOCK_UNITS: dict[str, str] = {
     "calendar_days": "自然日",
     "working_days": "工作日",
     "fixed_date": "固定日期",
+    "months": "月",
+    "years": "年",
+}
+
+# How a clock's due instant was counted (domain/clocks.py ClockRules).
+CLOCK_RULES: dict[str, str] = {
+    "1": "按整日时长计算(旧案件)",
+    "2": "按法定期间计算(至末日24时,遇节假日顺延)",
 }

@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "CloseRescueCase": "救助结案",
     "EscalateClock": "时限督办升级",
     "GrantExtension": "批准时限延期",
+    "RecomputeClocks": "按现有节假日安排重算时限",
     # --- extreme weather (极端天气应急) ---
     "DeclareExtremeWeather": "启动极端天气应急",
     "EndExtremeWeather": "解除极端天气应急",

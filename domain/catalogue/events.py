@@ -7,6 +7,7 @@ EVENTS: dict[str, str] = {
     "ClockStarted": "时限开始计算",
     "ClockEscalated": "时限督办升级",
     "ClockExtended": "时限延期",
+    "ClockRecomputed": "时限重新计算",
     "ClockPaused": "时限暂停",
     "ClockResumed": "时限恢复计算",
     "ClockStopped": "时限停止",

@@ -6,7 +6,7 @@ generated from a schema finds its choices' labels here (data only).
 
 from __future__ import annotations
 
-from domain.catalogue.clocks import CLOCK_UNITS, RUNGS
+from domain.catalogue.clocks import CLOCK_RULES, CLOCK_UNITS, RUNGS
 
 ROLES: dict[str, str] = {
     "operator": "经办人员",
@@ -163,6 +163,7 @@ ENUMS: dict[str, dict[str, str]] = {
     "OrgList": {"abnormal_activity": "活动异常名录", "serious_dishonesty": "严重违法失信名单"},
     # an organisation's standing in a year's inspection (the bureau's batch view)
     "InspectionStatus": {
+        "scheduled": "待开启(年检尚未开始)",
         "due": "待报送",
         "late": "逾期未报",
         "filed": "已报送待检",
@@ -173,6 +174,7 @@ ENUMS: dict[str, dict[str, str]] = {
     },
     # --- clocks ---
     "ClockUnit": CLOCK_UNITS,
+    "ClockRules": CLOCK_RULES,
     "Rung": RUNGS,
     "Role": ROLES,
 }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks
 from domain.messages import Command
 from domain.relief import rules
 from domain.relief.household import Frozen, Household, Paper, Programme
@@ -18,6 +19,15 @@ Reasons = Annotated[
 ]
 Text = Annotated[str, Field(min_length=2, max_length=2000)]
 Fen = Annotated[int, Field(ge=0, le=10**11)]
+# 行政复议法 Art 20: the appeal window counts from the day the applicant learned of the decision.
+NotifiedOn = Annotated[
+    date | None,
+    Field(
+        default=None,
+        description="The day the decision notice reached the applicant (default: today); "
+        "the appeal window counts from it",
+    ),
+]
 
 
 class Recommendation(StrEnum):
@@ -204,6 +214,7 @@ class ApproveAssistance(Command):
     monthly_amount_fen: Fen | None = None
     one_off_amount_fen: Fen | None = None
     start_month: Month | None = Field(default=None, description="Default: the next month")
+    notified_on: NotifiedOn = None
 
 
 class RefuseAssistance(Command):
@@ -239,6 +250,7 @@ class DeliverRefusalNotice(Command):
     states_appeal_right: bool = Field(
         default=True, description="Whether it told the applicant of the right to review"
     )
+    delivered_on: NotifiedOn = None
     method: ServiceMethod | None = Field(
         default=None, description="How it was served (default: as it was sent, or direct)"
     )
@@ -272,6 +284,7 @@ class CompletePeriodicReview(Command):
     reasons: list[Annotated[str, Field(min_length=2, max_length=500)]] = Field(
         default_factory=list, max_length=10
     )
+    notified_on: NotifiedOn = None
 
 
 # --- remedies: appeal, correction, fraud ----------------------------------------------------------
@@ -359,6 +372,7 @@ ReliefCommand = Annotated[
     | DecideCorrection
     | RecordFraud
     | EscalateClock
-    | GrantExtension,
+    | GrantExtension
+    | RecomputeClocks,
     Field(discriminator="type"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks, recompute_clocks
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
 from domain.relief import application, decisions, notice, remedies, timers, verify
@@ -104,6 +104,8 @@ def decide(state: ReliefState, command: ReliefCommand, ctx: DecisionContext) -> 
             return timers.escalate(state, command, ctx)
         case GrantExtension():
             return timers.extend(state, command, ctx)
+        case RecomputeClocks():
+            return recompute_clocks(state, command, ctx)
         case _:
             assert_never(command)
 

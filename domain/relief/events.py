@@ -13,6 +13,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -441,6 +442,7 @@ ReliefEvent = Annotated[
     | ClockExtended
     | ClockPaused
     | ClockResumed
-    | ClockStopped,
+    | ClockStopped
+    | ClockRecomputed,
     Field(discriminator="type"),
 ]

@@ -9,6 +9,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -456,7 +457,7 @@ def _evolve(state: ReliefState, event: ReliefEvent) -> ReliefState:
         case ClockStopped():
             extended = {k: v for k, v in state.extended.items() if k != event.clock}
             return evolve_clock_event(state, event).model_copy(update={"extended": extended})
-        case ClockStarted() | ClockEscalated() | ClockPaused() | ClockResumed():
+        case ClockStarted() | ClockEscalated() | ClockPaused() | ClockResumed() | ClockRecomputed():
             return evolve_clock_event(state, event)
         case _:
             assert_never(event)

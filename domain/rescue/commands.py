@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks
 from domain.messages import Command
 from domain.rescue.commands_care import (
     ApproveIndividualPlan,
@@ -156,7 +156,8 @@ RescueCommand = Annotated[
     | RecordFollowUpVisit
     | CloseRescueCase
     | EscalateClock
-    | GrantExtension,
+    | GrantExtension
+    | RecomputeClocks,
     Field(discriminator="type"),
 ]
 

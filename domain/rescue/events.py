@@ -11,6 +11,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -218,7 +219,8 @@ RescueEvent = Annotated[
     | ClockExtended
     | ClockPaused
     | ClockResumed
-    | ClockStopped,
+    | ClockStopped
+    | ClockRecomputed,
     Field(discriminator="type"),
 ]
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks
 from domain.messages import Command
 from domain.socialorg import rules
 
@@ -290,6 +290,7 @@ SocialOrgCommand = Annotated[
     | ProposeRevocation
     | DecideRevocation
     | EscalateClock
-    | GrantExtension,
+    | GrantExtension
+    | RecomputeClocks,
     Field(discriminator="type"),
 ]

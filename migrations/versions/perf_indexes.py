@@ -5,14 +5,14 @@ Measured in docs/benchmarks.md ("Audit reads"): at 100 k cases a filtered page w
 scans the whole table.
 
 Revision ID: 0100_perf_indexes
-Revises: 0140_notify
+Revises: 0100_clocks
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0100_perf_indexes"
-down_revision = "0140_notify"  # the newest head on main at merge time: one head
+down_revision = "0100_clocks"  # the newest head on main at merge time: one head
 branch_labels = None
 depends_on = None
 

@@ -162,6 +162,7 @@ CLI_CALLS: list[list[str]] = [
     ["close-report", CASE, "--reason", "误报"],
     ["weather-off", "WX-2026-000001"],
     ["extend", CASE, "--clock", "在站期限", "--by", "3", "--reason", "等待家属"],
+    ["recompute-clocks", CASE, "--reason", "2027年节假日安排已公布"],
 ]
 OPENING_CALLS: list[list[str]] = [
     ["report", "--source", "walk_in", "--unit", "站", "--location", "站内"],

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
-from domain.calendar import end_of_day
+from domain.calendar import end_of_day, local_date
 from domain.clocks import Rung
 from domain.relief import rules
 from domain.relief.commands import (
@@ -63,7 +63,9 @@ def test_a_sent_notice_is_served_only_with_its_proof() -> None:
     served = events[0]
     assert isinstance(served, RefusalNoticeDelivered)
     assert (served.method, served.proof_ref) == (ServiceMethod.POST, "EMS-1180-7721")
-    assert served.appeal_until == story.now + timedelta(days=60)  # from service, not sending
+    # from service on 14 March (not counted), not sending: until 24:00 of 13 May
+    assert local_date(story.now) == date(2026, 3, 14)
+    assert served.appeal_until == end_of_day(date(2026, 5, 13))
     assert rules.REFUSAL_NOTICE_SERVICE.name not in story.state.clocks
     assert story.state.stage == Stage.REFUSED
 

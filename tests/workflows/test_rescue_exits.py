@@ -207,7 +207,8 @@ async def test_unidentified_person_goes_to_off_site_care_then_long_term_placemen
 ) -> None:
     gateway = skipping_gateway
     case_id = await open_in_stay(gateway, person={"age": 58})
-    await skipping_env.sleep(timedelta(days=10, hours=1))  # unidentified after 10 days
+    # unidentified after 10 days: the entry day not counted, until 24:00 of the 10th day after
+    await skipping_env.sleep(timedelta(days=11, hours=1))
     assert await recorded(ledger, case_id, "OffSiteCareDecisionPrompted")
     off_site = {"type": "PlacePerson", "placement": "off_site_care", "facility": "惠南镇托养点"}
     await gateway.send(case_id, APPROVER, off_site)
