@@ -172,7 +172,7 @@ async def reviews(
                 # hide every other case's reviews: leave it out, and say so in the log.
                 log.error(
                     "case left out of the reviews: %s",
-                    type(unreadable).__name__ + " DEBUG " + str(unreadable)[:400],
+                    type(unreadable).__name__,
                     extra={"case_id": case_id},
                 )
                 continue
