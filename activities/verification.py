@@ -356,9 +356,13 @@ class VerificationActivities:
 
 
 def default_centre() -> FakeVerificationCentre:
-    """The fake centre from settings, delivering to this deployment's API (development)."""
-    from api.auth import mint_token
-    from casework.settings import get_settings
+    """The fake centre from settings, delivering to this deployment's API.
+
+    It delivers with `CASEWORK_VERIFICATION_TOKEN` (issued by an administrator for a
+    registered integration user); in development, without one, it mints its own.
+    """
+    from config.settings import get_settings
+    from config.tokens import mint_token
     from domain.actors import Actor, Role
 
     settings = get_settings()
@@ -366,9 +370,16 @@ def default_centre() -> FakeVerificationCentre:
     if settings.verification_down_from and settings.verification_down_until:
         outages.append(Outage(settings.verification_down_from, settings.verification_down_until))
     sink = None
-    if settings.verification_deliver:
+    token = settings.verification_token
+    if token is None and settings.development:
         centre = Actor(user_id="verification-centre", role=Role.INTEGRATION, unit="核对中心")
         token = mint_token(centre, settings.secret_key, timedelta(days=3650))
+    if settings.verification_deliver and token is None:
+        log.warning(
+            "verification replies are not delivered: set CASEWORK_VERIFICATION_TOKEN "
+            "(casework users token verification-centre)"
+        )
+    if settings.verification_deliver and token is not None:
         sink = http_sink(settings.api_url, token)
     fake = FakeVerificationCentre(
         settings.verification_store or settings.data_dir / "verification-centre.sqlite",

@@ -13,7 +13,7 @@ from api import problems
 from api.deps import Services
 from api.gateway import CaseGateway
 from api.routers import audit, auth, cases, console, health, relief, socialorg, users
-from casework.settings import Settings, get_settings
+from config.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
 from workers.client import connect
@@ -30,6 +30,8 @@ a refused command answers 409 (or 403 for who-may-act rules) with the rule's `co
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app; tests pass ready-made `services`, production builds them at start-up."""
     settings = settings or get_settings()
+    # At start-up, before anything listens: no token is signed or checked with a weak secret.
+    settings.require_safe_secret()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.auth import InvalidToken, decode_token
 from api.gateway import CaseGateway
-from casework.settings import Settings
+from config.settings import Settings
 from domain.actors import Actor
 from store.ledger import Ledger
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -11,13 +12,14 @@ from typing import Annotated
 
 import httpx
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 
 from casework import cli_audit, cli_cases, cli_relief, cli_rescue, cli_socialorg, cli_users, render
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.embedded import PortTaken
-from casework.settings import get_settings
+from config.settings import InsecureSettings, get_settings
 from domain.actors import Actor, Role
 
 app = typer.Typer(
@@ -52,6 +54,8 @@ def dev(
     from casework.stack import DevPorts, run_dev
 
     _logging()
+    os.environ["CASEWORK_ENV"] = "development"  # `dev` is development by definition
+    get_settings.cache_clear()
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
@@ -89,15 +93,21 @@ def api(
 
 @app.command()
 def migrate() -> None:
-    """Bring the database schema to the newest revision (DATABASE_URL)."""
+    """Bring the schema to the newest revision, as its owner (CASEWORK_MIGRATION_DATABASE_URL,
+    else DATABASE_URL); with CASEWORK_DB_APP_PASSWORD also let casework_app log in with it."""
     from store.migrate import upgrade_head
+    from store.roles import APP_ROLE, enable_app_login
 
-    url = get_settings().database_url
+    settings = get_settings()
+    url = settings.migration_url
     if not url:
-        render.errors.print("DATABASE_URL is not set")
+        render.errors.print("CASEWORK_MIGRATION_DATABASE_URL or DATABASE_URL is not set")
         raise typer.Exit(2)
     upgrade_head(url)
     render.console.print("schema is at the newest revision")
+    if settings.db_app_password:
+        asyncio.run(enable_app_login(url, settings.db_app_password))
+        render.console.print(f"{APP_ROLE} may log in with CASEWORK_DB_APP_PASSWORD")
 
 
 @app.command()
@@ -154,6 +164,7 @@ def token(
     from api.auth import mint_token
 
     settings = get_settings()
+    settings.require_safe_secret()
     issued = mint_token(
         Actor(user_id=user, role=role, unit=unit), settings.secret_key, timedelta(hours=hours)
     )
@@ -182,4 +193,12 @@ def login(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except InsecureSettings as refused:
+        print(f"casework: refusing to start: {refused}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except ValidationError as refused:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in refused.errors())
+        print(f"casework: the configuration is not valid: {problems}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,92 +1,21 @@
-"""One settings object, read once from the environment (and `.env`)."""
+"""Kept for older imports: the settings live in `config.settings`, below all their readers."""
 
-from __future__ import annotations
+from config.settings import (
+    DEVELOPMENT,
+    MIN_SECRET_BYTES,
+    PLACEHOLDER_SECRET,
+    PRODUCTION,
+    InsecureSettings,
+    Settings,
+    get_settings,
+)
 
-from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
-
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-# Long enough for HS256 (RFC 7518 §3.2); refused outside development.
-PLACEHOLDER_SECRET = "development-only-placeholder-secret-change-me"
-
-MIN_SECRET_BYTES = 32
-
-
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
-
-    environment: str = Field(default="development", alias="CASEWORK_ENV")
-    data_dir: Path = Field(default=Path("data"), alias="CASEWORK_DATA_DIR")
-    database_url: str | None = Field(default=None, alias="DATABASE_URL")
-    temporal_address: str | None = Field(default=None, alias="TEMPORAL_ADDRESS")
-    temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
-    task_queue: str = Field(default="casework", alias="CASEWORK_TASK_QUEUE")
-    api_host: str = Field(default="127.0.0.1", alias="CASEWORK_API_HOST")
-    api_port: int = Field(default=8000, alias="CASEWORK_API_PORT")
-    api_url: str = Field(default="http://127.0.0.1:8000", alias="CASEWORK_API_URL")
-    temporal_ui_url: str = Field(default="http://127.0.0.1:8233", alias="CASEWORK_TEMPORAL_UI_URL")
-    secret_key: str = Field(default=PLACEHOLDER_SECRET, alias="CASEWORK_SECRET_KEY")
-    token_ttl_hours: int = Field(default=12, alias="CASEWORK_TOKEN_TTL_HOURS")
-    holiday_notices_dir: Path | None = Field(default=None, alias="CASEWORK_HOLIDAY_NOTICES")
-    # Reads (lists, history, verification) without a token; on by default only in development.
-    anonymous_reads_setting: bool | None = Field(default=None, alias="CASEWORK_ANONYMOUS_READS")
-    # The fake economic-verification centre (relief) until a real client exists: replies come
-    # `latency` seconds after a request, through the API; optional outage window and duplicates.
-    verification_store: Path | None = Field(default=None, alias="CASEWORK_VERIFICATION_STORE")
-    verification_latency_seconds: float = Field(
-        default=30.0, ge=0, alias="CASEWORK_VERIFICATION_LATENCY_SECONDS"
-    )
-    verification_down_from: datetime | None = Field(
-        default=None, alias="CASEWORK_VERIFICATION_DOWN_FROM"
-    )
-    verification_down_until: datetime | None = Field(
-        default=None, alias="CASEWORK_VERIFICATION_DOWN_UNTIL"
-    )
-    verification_duplicate_replies: bool = Field(
-        default=False, alias="CASEWORK_VERIFICATION_DUPLICATES"
-    )
-    verification_deliver: bool = Field(default=True, alias="CASEWORK_VERIFICATION_DELIVER")
-    # The fake police population system (rescue identity checks) until a real client exists.
-    identity_fake_latency_ms: int = Field(
-        default=0, ge=0, alias="CASEWORK_IDENTITY_FAKE_LATENCY_MS"
-    )
-    identity_fake_failure_rate: float = Field(
-        default=0.0, ge=0.0, le=1.0, alias="CASEWORK_IDENTITY_FAKE_FAILURE_RATE"
-    )
-    # Outage windows: "start/end,start/end" in ISO 8601 with time zones.
-    identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
-
-    # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps.
-    backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
-
-    @property
-    def allow_backdating(self) -> bool:
-        if self.backdating_setting is not None:
-            return self.backdating_setting
-        return self.development
-
-    @property
-    def development(self) -> bool:
-        return self.environment == "development"
-
-    @property
-    def anonymous_reads(self) -> bool:
-        if self.anonymous_reads_setting is not None:
-            return self.anonymous_reads_setting
-        return self.development
-
-    @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        if not self.development and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError(
-                "CASEWORK_SECRET_KEY is still the development placeholder; set a real secret"
-            )
-        return self
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
+__all__ = [
+    "DEVELOPMENT",
+    "MIN_SECRET_BYTES",
+    "PLACEHOLDER_SECRET",
+    "PRODUCTION",
+    "InsecureSettings",
+    "Settings",
+    "get_settings",
+]

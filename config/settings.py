@@ -1,0 +1,151 @@
+"""One settings object, read once from the environment (and `.env`).
+
+Below every reader (activities, workers, migrations, the API and the CLI all import it), so it
+imports nothing of casework's own. Production is the default: development conveniences
+(minting tokens for anyone, anonymous reads, backdating, the placeholder secret) exist only
+where `CASEWORK_ENV=development` says so; `casework dev` and the test fixtures set it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Long enough for HS256 (RFC 7518 §3.2); refused outside development.
+PLACEHOLDER_SECRET = "development-only-placeholder-secret-change-me"
+# HS256 keys must be at least as long as the hash output, 256 bits (RFC 7518 §3.2).
+MIN_SECRET_BYTES = 32
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+class InsecureSettings(ValueError):
+    """A setting production may not run with; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: str = Field(default=PRODUCTION, alias="CASEWORK_ENV")
+    data_dir: Path = Field(default=Path("data"), alias="CASEWORK_DATA_DIR")
+    # The application's own login (casework_app): INSERT/SELECT on events, writes read models.
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    # The schema owner's login, for migrations only; DATABASE_URL when unset.
+    migration_database_url: str | None = Field(
+        default=None, alias="CASEWORK_MIGRATION_DATABASE_URL"
+    )
+    # Set by `casework migrate` as casework_app's password (it gains LOGIN then); never logged.
+    db_app_password: str | None = Field(default=None, alias="CASEWORK_DB_APP_PASSWORD")
+    temporal_address: str | None = Field(default=None, alias="TEMPORAL_ADDRESS")
+    temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
+    task_queue: str = Field(default="casework", alias="CASEWORK_TASK_QUEUE")
+    api_host: str = Field(default="127.0.0.1", alias="CASEWORK_API_HOST")
+    api_port: int = Field(default=8000, alias="CASEWORK_API_PORT")
+    api_url: str = Field(default="http://127.0.0.1:8000", alias="CASEWORK_API_URL")
+    temporal_ui_url: str = Field(default="http://127.0.0.1:8233", alias="CASEWORK_TEMPORAL_UI_URL")
+    secret_key: str = Field(default=PLACEHOLDER_SECRET, alias="CASEWORK_SECRET_KEY")
+    token_ttl_hours: int = Field(default=12, alias="CASEWORK_TOKEN_TTL_HOURS")
+    # How long one API process trusts what it last read of an account (active, role, version):
+    # a deactivation made through another API process takes effect within this time.
+    account_cache_seconds: float = Field(
+        default=5.0, ge=0, le=60, alias="CASEWORK_ACCOUNT_CACHE_SECONDS"
+    )
+    # Sign-in throttling: failures within the window lock the user id / the address.
+    login_window_minutes: int = Field(default=15, ge=1, alias="CASEWORK_LOGIN_WINDOW_MINUTES")
+    login_max_failures_per_user: int = Field(
+        default=5, ge=1, alias="CASEWORK_LOGIN_MAX_FAILURES_USER"
+    )
+    login_max_failures_per_address: int = Field(
+        default=20, ge=1, alias="CASEWORK_LOGIN_MAX_FAILURES_ADDRESS"
+    )
+    login_lockout_minutes: int = Field(default=30, ge=1, alias="CASEWORK_LOGIN_LOCKOUT_MINUTES")
+    holiday_notices_dir: Path | None = Field(default=None, alias="CASEWORK_HOLIDAY_NOTICES")
+    # Reads (lists, history, verification) without a token; on by default only in development.
+    anonymous_reads_setting: bool | None = Field(default=None, alias="CASEWORK_ANONYMOUS_READS")
+    # The fake economic-verification centre (relief) until a real client exists: replies come
+    # `latency` seconds after a request, through the API; optional outage window and duplicates.
+    verification_store: Path | None = Field(default=None, alias="CASEWORK_VERIFICATION_STORE")
+    verification_latency_seconds: float = Field(
+        default=30.0, ge=0, alias="CASEWORK_VERIFICATION_LATENCY_SECONDS"
+    )
+    verification_down_from: datetime | None = Field(
+        default=None, alias="CASEWORK_VERIFICATION_DOWN_FROM"
+    )
+    verification_down_until: datetime | None = Field(
+        default=None, alias="CASEWORK_VERIFICATION_DOWN_UNTIL"
+    )
+    verification_duplicate_replies: bool = Field(
+        default=False, alias="CASEWORK_VERIFICATION_DUPLICATES"
+    )
+    verification_deliver: bool = Field(default=True, alias="CASEWORK_VERIFICATION_DELIVER")
+    # The bearer token the (fake) centre delivers replies with: an administrator issues it for
+    # a registered integration user (`casework users token`). Development mints one itself.
+    verification_token: str | None = Field(default=None, alias="CASEWORK_VERIFICATION_TOKEN")
+    # The fake police population system (rescue identity checks) until a real client exists.
+    identity_fake_latency_ms: int = Field(
+        default=0, ge=0, alias="CASEWORK_IDENTITY_FAKE_LATENCY_MS"
+    )
+    identity_fake_failure_rate: float = Field(
+        default=0.0, ge=0.0, le=1.0, alias="CASEWORK_IDENTITY_FAKE_FAILURE_RATE"
+    )
+    # Outage windows: "start/end,start/end" in ISO 8601 with time zones.
+    identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
+
+    # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps.
+    backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
+
+    @property
+    def allow_backdating(self) -> bool:
+        if self.backdating_setting is not None:
+            return self.backdating_setting
+        return self.development
+
+    @property
+    def development(self) -> bool:
+        return self.environment == DEVELOPMENT
+
+    @property
+    def migration_url(self) -> str | None:
+        return self.migration_database_url or self.database_url
+
+    @property
+    def anonymous_reads(self) -> bool:
+        if self.anonymous_reads_setting is not None:
+            return self.anonymous_reads_setting
+        return self.development
+
+    @model_validator(mode="after")
+    def _known_environment(self) -> Settings:
+        if self.environment not in (DEVELOPMENT, PRODUCTION):
+            raise ValueError(f"CASEWORK_ENV must be {PRODUCTION} or {DEVELOPMENT}")
+        return self
+
+    def require_safe_secret(self) -> None:
+        """Refuse to sign or check tokens with a guessable secret outside development.
+
+        Called where tokens are signed or checked (the API at start-up, `casework token`), not
+        on every read of the settings: a CLI that only talks to an API needs no secret.
+        """
+        if self.development:
+            return
+        if self.secret_key == PLACEHOLDER_SECRET:
+            raise InsecureSettings(
+                "CASEWORK_SECRET_KEY is still the development placeholder; set a real secret "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
+                "or set CASEWORK_ENV=development"
+            )
+        size = len(self.secret_key.encode())
+        if size < MIN_SECRET_BYTES:
+            raise InsecureSettings(
+                f"CASEWORK_SECRET_KEY is {size} bytes; outside development it must be at least "
+                f"{MIN_SECRET_BYTES} bytes (HS256, RFC 7518 §3.2)"
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
