@@ -9,13 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import problems
+from api import headers, problems
 from api.deps import Services
 from api.gateway import CaseGateway
 from api.routers import audit, auth, cases, console, health, relief, socialorg, users
 from config.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
+from store.password_policy import WeakPassword
 from workers.client import connect
 from workers.telemetry import configure_tracing
 
@@ -25,6 +26,19 @@ hash-chained ledger. Commands are checked by the case's rules before anything is
 a refused command answers 409 (or 403 for who-may-act rules) with the rule's `code` and
 `message`, and changes nothing.
 """
+
+
+def _install_account_problems(app: FastAPI) -> None:
+    @app.exception_handler(WeakPassword)
+    async def weak_password(_: Request, exc: WeakPassword) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"code": "weak_password", "message": str(exc)})
+
+    @app.exception_handler(users.UserNotFound)
+    async def no_user(_: Request, exc: users.UserNotFound) -> JSONResponse:
+        return JSONResponse(
+            status_code=404,
+            content={"code": "user_not_found", "message": f"没有用户 {exc.args[0]}"},
+        )
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -62,6 +76,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     problems.install(app)
+    headers.install(app)
+    _install_account_problems(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -79,6 +95,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         health.router,
         auth.router,
         users.router,
+        users.lockouts_router,
         cases.router,
         cases.queue_router,
         audit.router,

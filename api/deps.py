@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.auth import InvalidToken, decode_token
+from api import availability
+from api.accounts import AccountCheck
+from api.auth import InvalidToken, read_token
 from api.gateway import CaseGateway
 from config.settings import Settings
-from domain.actors import Actor
+from domain.actors import Actor, Role
+from domain.errors import DomainError
 from store.ledger import Ledger
 
 
@@ -24,6 +27,12 @@ class Services:
     engine: AsyncEngine
     ledger: Ledger
     gateway: CaseGateway
+    accounts: AccountCheck = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.accounts = AccountCheck(
+            self.engine, self.settings.account_cache_seconds, self.settings.development
+        )
 
 
 def get_services(request: Request) -> Services:
@@ -38,17 +47,23 @@ _bearer = HTTPBearer(
 )
 
 
-def get_actor(
+async def _signed_in(services: Services, token: str) -> Actor:
+    claims = read_token(token, services.settings.secret_key)
+    async with availability.postgresql():
+        return await services.accounts.actor(claims)
+
+
+async def get_actor(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The signed-in actor; every command needs one."""
     if credentials is None:
         raise InvalidToken("sign in: send 'Authorization: Bearer <token>'")
-    return decode_token(credentials.credentials, services.settings.secret_key)
+    return await _signed_in(services, credentials.credentials)
 
 
-def get_reader(
+async def get_reader(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor | None:
@@ -57,7 +72,11 @@ def get_reader(
         if services.settings.anonymous_reads:
             return None
         raise InvalidToken("sign in: send 'Authorization: Bearer <token>'")
-    return decode_token(credentials.credentials, services.settings.secret_key)
+    reader = await _signed_in(services, credentials.credentials)
+    if reader.role is Role.INTEGRATION:
+        # A system delivering callbacks reads nothing of the cases (personal data).
+        raise DomainError("role_not_allowed", "integration accounts only deliver their callbacks")
+    return reader
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

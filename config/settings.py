@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     )
     login_lockout_minutes: int = Field(default=30, ge=1, alias="CASEWORK_LOGIN_LOCKOUT_MINUTES")
     holiday_notices_dir: Path | None = Field(default=None, alias="CASEWORK_HOLIDAY_NOTICES")
-    # Reads (lists, history, verification) without a token; on by default only in development.
+    # Reads (lists, history, verification) without a token: development only (off if false).
     anonymous_reads_setting: bool | None = Field(default=None, alias="CASEWORK_ANONYMOUS_READS")
     # The fake economic-verification centre (relief) until a real client exists: replies come
     # `latency` seconds after a request, through the API; optional outage window and duplicates.
@@ -95,7 +95,8 @@ class Settings(BaseSettings):
     # Outage windows: "start/end,start/end" in ISO 8601 with time zones.
     identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
 
-    # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps.
+    # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps:
+    # on in development; in production only when the bureau opts in for the migration period.
     backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
 
     @property
@@ -114,9 +115,11 @@ class Settings(BaseSettings):
 
     @property
     def anonymous_reads(self) -> bool:
-        if self.anonymous_reads_setting is not None:
-            return self.anonymous_reads_setting
-        return self.development
+        """Only ever in development (where CASEWORK_ANONYMOUS_READS=false turns them off):
+        case histories hold personal data."""
+        if not self.development:
+            return False
+        return self.anonymous_reads_setting is not False
 
     @model_validator(mode="after")
     def _known_environment(self) -> Settings:

@@ -28,6 +28,8 @@ from api.scope import (
     readable_case,
     require_case_access,
     require_may_change,
+    require_opening_unit,
+    require_staff,
     sees_all,
     unit_filter,
 )
@@ -106,6 +108,7 @@ async def open_case(
     """Open a case with its first command (a rescue case opens with ReportPerson)."""
     require_may_change(actor)
     raw = command.model_dump(mode="json")
+    require_opening_unit(actor, raw)
     lifecycle = _opening_lifecycle(raw["type"])
     now = datetime.now(UTC)
     when = _effective(services, effective_at)
@@ -145,20 +148,23 @@ async def send_command(
 ) -> Any:
     """Send a command to a case; a refused command is answered with the rule's code and reason."""
     lifecycle_of(case_id)
-    require_may_change(actor)
-    when = _effective(services, effective_at)
+    require_staff(actor)
     async with availability.postgresql():
         row = await get_case(services.engine, case_id)
     if row is None:
         raise CaseNotFound(case_id)
+    # Another unit's case is unknown to the actor: 404, and nothing written into it.
+    require_case_access(actor, case_id, row.unit)
     try:
-        require_case_access(actor, row.unit)
+        require_may_change(actor)
     except DomainError as refused:
+        # An auditor's attempt is kept in the case's history, as every who-may-act refusal.
         async with availability.temporal():
             await services.gateway.record_refusal(
                 case_id, actor, command.type, refused.code, refused.message
             )
         raise
+    when = _effective(services, effective_at)
     try:
         async with availability.temporal():
             return await services.gateway.send(
@@ -214,6 +220,7 @@ async def my_queue(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[CaseListItem]:
     """My work queue: open cases escalated to my level (L1 my unit, L2 supervisors, L3 leadership)."""
+    require_staff(actor)
     f = CaseFilter(
         unit=None if sees_all(actor) else actor.unit,
         min_escalation_level=QUEUE_LEVELS.get(actor.role, 1),
