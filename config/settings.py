@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Long enough for HS256 (RFC 7518 §3.2); refused outside development.
@@ -120,6 +120,14 @@ class Settings(BaseSettings):
         if not self.development:
             return False
         return self.anonymous_reads_setting is not False
+
+    @field_validator(
+        "verification_token", "db_app_password", "migration_database_url", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # Compose passes `${VAR:-}` as an empty string: the same as not set.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _known_environment(self) -> Settings:
