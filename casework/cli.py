@@ -160,11 +160,21 @@ def token(
     hours: Annotated[int, typer.Option(min=1, max=24 * 30)] = 12,
     save: Annotated[bool, typer.Option(help="Also save it for this CLI")] = False,
 ) -> None:
-    """Issue a token signed with this server's CASEWORK_SECRET_KEY (administrators)."""
-    from api.auth import mint_token
+    """Development: issue a token signed with CASEWORK_SECRET_KEY for any user and role.
+
+    In production accounts sign in (`casework login`), and an integration account's token
+    comes from `casework users token`: tokens naming no registered account are refused there.
+    """
+    from config.tokens import mint_token
 
     settings = get_settings()
-    settings.require_safe_secret()
+    if not settings.development:
+        render.errors.print(
+            "casework token mints tokens for anyone and is for development only "
+            "(CASEWORK_ENV=development); in production use `casework login` or "
+            "`casework users token <integration account>`"
+        )
+        raise typer.Exit(2)
     issued = mint_token(
         Actor(user_id=user, role=role, unit=unit), settings.secret_key, timedelta(hours=hours)
     )
