@@ -108,11 +108,11 @@ async def open_case(
     """Open a case with its first command (a rescue case opens with ReportPerson)."""
     require_may_change(actor)
     raw = command.model_dump(mode="json")
-    require_opening_unit(actor, raw)
     lifecycle = _opening_lifecycle(raw["type"])
     now = datetime.now(UTC)
     when = _effective(services, effective_at)
     services.gateway.check_opening(lifecycle, actor, raw, when or now)
+    require_opening_unit(actor, raw)  # after the rules: a role refusal names the role
     for _attempt in range(ID_ATTEMPTS):
         async with availability.postgresql():
             case_id = await next_case_id(
