@@ -12,7 +12,18 @@ from fastapi.responses import JSONResponse
 from api import headers, problems
 from api.deps import Services
 from api.gateway import CaseGateway
-from api.routers import audit, auth, cases, console, health, relief, socialorg, users
+from api.routers import (
+    anchors,
+    audit,
+    auth,
+    cases,
+    console,
+    health,
+    paper_files,
+    relief,
+    socialorg,
+    users,
+)
 from config.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
@@ -97,8 +108,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         users.router,
         users.lockouts_router,
         cases.router,
+        paper_files.router,
         cases.queue_router,
         audit.router,
+        anchors.router,
         console.router,
         relief.router,
         socialorg.router,

@@ -30,12 +30,14 @@ from domain.registry import kind_of_case
 from workflows import search_attributes
 from workflows.contracts import (
     COMMAND_UPDATE,
+    PAPER_FILE_UPDATE,
     RECORD_REFUSAL_UPDATE,
     STATE_QUERY,
     CaseInput,
     CaseView,
     CommandRequest,
     CommandResult,
+    PaperFileRequest,
     RefusalRecord,
 )
 from workflows.registry import WORKFLOW_NAMES
@@ -50,6 +52,14 @@ class CommandRefused(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+class PaperFileStepRefused(CommandRefused):
+    """A step of a paper file the rules refuse (or whose date is impossible): nothing written."""
+
+    def __init__(self, code: str, message: str, step: int) -> None:
+        super().__init__(code, message)
+        self.step = step
 
 
 class CaseNotFound(Exception):
@@ -94,6 +104,10 @@ class CaseGateway:
     @property
     def client(self) -> Client:
         return self._client
+
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
 
     def check_opening(
         self, lifecycle: Lifecycle[Any], actor: Actor, command: dict[str, Any], now: datetime
@@ -244,6 +258,60 @@ class CaseGateway:
             raise
         return True
 
+    # --- paper files: a case's known history in one request ---------------------------------
+
+    async def open_with_paper_file(
+        self, lifecycle: Lifecycle[Any], case_id: str, request: PaperFileRequest
+    ) -> CommandResult:
+        """Start a case whose whole known history is a paper file, atomically."""
+        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+            WORKFLOW_NAMES[lifecycle.kind],
+            CaseInput(case_id=case_id, kind=lifecycle.kind),
+            id=case_id,
+            task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=search_attributes.initial(lifecycle.kind),
+        )
+        try:
+            update = await self._client.start_update_with_start_workflow(
+                PAPER_FILE_UPDATE,
+                request,
+                start_workflow_operation=start,
+                result_type=CommandResult,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
+            )
+            return await self._settled(case_id, update)
+        except WorkflowUpdateFailedError as failed:
+            raise _paper_refused(failed) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise WorkerUnavailable(case_id) from None
+        except WorkflowAlreadyStartedError:
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await start.workflow_handle()
+            raise CaseIdTaken(case_id) from None
+
+    async def send_paper_file(self, case_id: str, request: PaperFileRequest) -> CommandResult:
+        """Enter paper steps into a running case, decided as of each step's date."""
+        try:
+            update = await self._handle(case_id).start_update(
+                PAPER_FILE_UPDATE,
+                request,
+                result_type=CommandResult,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=self._settle_timedelta,
+            )
+            return await self._settled(case_id, update)
+        except WorkflowUpdateFailedError as failed:
+            raise _paper_refused(failed) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise WorkerUnavailable(case_id) from None
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise CaseNotFound(case_id) from None
+            raise
+
     def _handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(case_id)
 
@@ -261,3 +329,12 @@ def _refused(failed: WorkflowUpdateFailedError) -> CommandRefused:
     if isinstance(cause, ApplicationError):
         return CommandRefused(cause.type or "refused", cause.message)
     return CommandRefused("refused", str(cause))
+
+
+def _paper_refused(failed: WorkflowUpdateFailedError) -> CommandRefused:
+    cause = failed.cause
+    if isinstance(cause, ApplicationError) and cause.details:
+        detail = cause.details[0]
+        if isinstance(detail, dict) and "step" in detail:
+            return PaperFileStepRefused(cause.type or "refused", cause.message, int(detail["step"]))
+    return _refused(failed)

@@ -9,11 +9,19 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from api.auth import InvalidToken
-from api.gateway import CaseNotFound, CommandRefused, WorkerUnavailable
+from api.gateway import CaseNotFound, CommandRefused, PaperFileStepRefused, WorkerUnavailable
 from domain.errors import DomainError
 
 # Refusals that are about who acts, not what the case allows.
 FORBIDDEN_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"})
+# Refusals of what was sent, not of what the case allows: an impossible date, a malformed step.
+INVALID_INPUT_CODES = frozenset({"bad_effective_time", "malformed_command", "empty_paper_file"})
+
+
+def refusal_status(code: str) -> int:
+    if code in FORBIDDEN_CODES:
+        return 403
+    return 422 if code in INVALID_INPUT_CODES else 409
 
 
 class Problem(BaseModel):
@@ -45,11 +53,16 @@ def _answer(
 def install(app: FastAPI) -> None:
     @app.exception_handler(CommandRefused)
     async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
-        return _answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
+        return _answer(refusal_status(exc.code), exc.code, exc.message)
+
+    @app.exception_handler(PaperFileStepRefused)
+    async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
+        # The file is refused whole; `step` is the 0-based index of the step that was refused.
+        return _answer(refusal_status(exc.code), exc.code, exc.message, {"step": exc.step})
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:
-        return _answer(403 if exc.code in FORBIDDEN_CODES else 409, exc.code, exc.message)
+        return _answer(refusal_status(exc.code), exc.code, exc.message)
 
     @app.exception_handler(CaseNotFound)
     async def not_found(_: Request, exc: CaseNotFound) -> JSONResponse:

@@ -73,6 +73,9 @@ class HistoryEntry(BaseModel):
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    hash_version: int = Field(
+        default=1, description="Which fields the hash covers (2: also recorded_at and the run ids)"
+    )
     workflow_id: str | None
     run_id: str | None
     trace_id: str | None

@@ -21,7 +21,7 @@ import asyncpg
 import psutil
 
 from domain.actors import Actor, Role
-from store.hashing import GENESIS, canonical, chain
+from store.hashing import GENESIS, HASH_VERSION, canonical, chain
 from store.ledger import Ledger
 from store.migrate import upgrade_head
 from store.models import CaseSummary, NewEvent
@@ -42,17 +42,19 @@ CREATE_RAW = (
 RAW_INSERT = """
     INSERT INTO raw_events (stream_id, version, event_id, type, schema_version, payload,
                             actor_id, actor_role, actor_unit, occurred_at, workflow_id, run_id,
-                            trace_id, prev_hash, hash)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                            trace_id, prev_hash, hash, recorded_at, hash_version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 """
 
 RAW_INSERT_UNNEST = """
     INSERT INTO raw_events_unnest (stream_id, version, event_id, type, schema_version, payload,
                                    actor_id, actor_role, actor_unit, occurred_at, workflow_id,
-                                   run_id, trace_id, prev_hash, hash)
+                                   run_id, trace_id, prev_hash, hash, recorded_at,
+                                   hash_version)
     SELECT * FROM unnest($1::text[], $2::int4[], $3::uuid[], $4::text[], $5::int2[],
                          $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
-                         $11::text[], $12::text[], $13::text[], $14::bytea[], $15::bytea[])
+                         $11::text[], $12::text[], $13::text[], $14::bytea[], $15::bytea[],
+                         $16::timestamptz[], $17::int2[])
 """
 
 
@@ -166,6 +168,7 @@ def raw_args(
     stream_id: str, version: int, prev_hash: bytes, event: NewEvent
 ) -> tuple[bytes, tuple[Any, ...]]:
     """The hash (computed exactly as the ledger does, with store.hashing) and the insert args."""
+    recorded_at = datetime.now(UTC)
     digest = chain(
         prev_hash,
         canonical(
@@ -177,6 +180,8 @@ def raw_args(
             payload=event.payload,
             actor=event.actor,
             occurred_at=event.occurred_at,
+            hash_version=HASH_VERSION,
+            recorded_at=recorded_at,
         ),
     )
     args = (
@@ -195,6 +200,8 @@ def raw_args(
         None,
         prev_hash,
         digest,
+        recorded_at,
+        HASH_VERSION,
     )
     return digest, args
 

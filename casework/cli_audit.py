@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from casework import render
+from casework import cli_anchors, render
+from casework.cli_anchors import PublicKeysOpt, public_keys
 from casework.cli_common import JsonOpt, call
 
 app = typer.Typer(
@@ -31,18 +32,38 @@ def export(
     render.console.print(f"已导出 {case_id} → {target} ({len(body)} bytes)")
 
 
+app.command("anchor")(cli_anchors.anchor)
+app.command("verify")(cli_anchors.verify)
+app.command("public-key")(cli_anchors.public_key)
+app.command("keygen")(cli_anchors.keygen)
+
+
 @app.command("verify-export")
-def verify_export(file: Path, json_out: JsonOpt = False) -> None:
-    """Verify an evidence file offline (no server needed); exits 1 when it was altered."""
+def verify_export(file: Path, keys: PublicKeysOpt = None, json_out: JsonOpt = False) -> None:
+    """Verify an evidence file offline (no server needed); exits 1 when it was altered.
+
+    With --public-key the file's anchor proof is checked too (and required).
+    """
     from store.evidence import verify_export as verify
 
-    result = verify(file.read_bytes())
+    result = verify(file.read_bytes(), public_keys(keys) if keys else None)
     if json_out:
         render.as_json(result.model_dump())
     elif result.valid:
         render.console.print(
             f"[green]校验通过 valid[/green] {result.case_id}: {result.events} events, head hash {result.head_hash}"
         )
+        if result.anchor_checked:
+            render.console.print(
+                f"[green]已锚定 anchored[/green] up to version {result.anchored_version} "
+                f"of {result.events} in {result.anchor_id} (signature and inclusion proof checked)"
+            )
+        else:
+            render.console.print(
+                "[yellow]未校验锚定 anchor not checked[/yellow] (give --public-key)"
+                if result.anchor_id
+                else "[yellow]无锚定证明 no anchor proof in the file[/yellow]"
+            )
     else:
         where = []
         if result.version is not None:

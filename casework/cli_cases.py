@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from casework import render
 from casework.cli_common import JsonOpt, call, send
@@ -91,3 +93,25 @@ def queue(json_out: JsonOpt = False) -> None:
     """My work queue: open cases escalated to my level (督办队列)."""
     items = call(lambda api: api.get("/queue"))
     render.as_json(items) if json_out else render.case_list(items)
+
+
+@app.command("import")
+def import_paper_file(
+    file: Annotated[
+        typer.FileText,
+        typer.Argument(
+            help='纸质档案 JSON：{"reference": …, "steps": [{"command", "actor", "at"}]}'
+        ),
+    ],
+    case_id: Annotated[str | None, typer.Option(help="续录到已有案件（不填则新开案件）")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """录入纸质档案：每一步按其真实日期依次判定，一次写入（失败则全部不写）。"""
+    try:
+        body = json.load(file)
+    except json.JSONDecodeError as invalid:
+        render.errors.print(f"[red]文件不是有效的 JSON[/red]: {escape(str(invalid))}")
+        raise typer.Exit(2) from None
+    path = f"/cases/{case_id}/import" if case_id else "/cases/import"
+    result = call(lambda api: api.post(path, body))
+    render.as_json(result) if json_out else render.command_result(result)

@@ -10,6 +10,7 @@ import secrets
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import uvicorn
 
@@ -20,6 +21,8 @@ from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head_async
 from store.roles import APP_ROLE, as_role, enable_app_login
+from store.signing import Signer
+from workers.anchoring import anchoring_from_files, ensure_anchor_schedule
 from workers.client import connect
 from workers.telemetry import configure_tracing
 from workers.worker import build_worker, run_until_stopped
@@ -44,7 +47,19 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     engine = make_engine(settings.database_url, pre_ping=False)
     client = await connect(settings.temporal_address, settings.temporal_namespace)
     ledger = Ledger(engine)
-    worker = build_worker(client, ledger, settings.task_queue, settings.holiday_notices_dir)
+    worker = build_worker(
+        client,
+        ledger,
+        settings.task_queue,
+        settings.holiday_notices_dir,
+        anchoring=anchoring_from_files(engine, settings.anchor_key_file, settings.anchor_dir),
+    )
+    if settings.anchor_key_file and settings.anchor_dir:
+        await ensure_anchor_schedule(
+            client, settings.task_queue, timedelta(minutes=settings.anchor_interval_minutes)
+        )
+    else:
+        log.warning("ledger anchoring is off: set CASEWORK_ANCHOR_KEY_FILE and CASEWORK_ANCHOR_DIR")
     try:
         await run_until_stopped(worker, stop)
     finally:
@@ -94,6 +109,7 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
         ensure_port_free("127.0.0.1", ports.temporal_ui, "Temporal Web UI")
     postgres = None if settings.database_url else EmbeddedPostgres(settings.data_dir / "postgres")
 
+    settings = dev_anchoring(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
     try:
@@ -149,6 +165,20 @@ async def _least_privilege(settings: Settings) -> Settings:
     )
 
 
+def dev_anchoring(settings: Settings) -> Settings:
+    """Development anchors under the data directory, with a signing key made on first start."""
+    key = settings.anchor_key_file or settings.data_dir / "anchor-signing-key.pem"
+    if not key.exists():
+        Signer.generate(key)
+        log.info("made a development anchor signing key in %s", key)
+    return settings.model_copy(
+        update={
+            "anchor_key_file": key,
+            "anchor_dir": settings.anchor_dir or settings.data_dir / "anchors",
+        }
+    )
+
+
 def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postgres: bool) -> None:
     api = f"http://{settings.api_host}:{ports.api}"
     lines = [
@@ -167,5 +197,8 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
             else "external (DATABASE_URL)"
         )
         + f"; the API and worker log in as {APP_ROLE}"
+    )
+    lines.append(
+        f"  Anchors        {settings.anchor_dir}  (signing key {settings.anchor_key_file})"
     )
     print("\n".join(lines), flush=True)

@@ -95,6 +95,16 @@ class Settings(BaseSettings):
     # Outage windows: "start/end,start/end" in ISO 8601 with time zones.
     identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
 
+    # Anchors (docs/anchoring.md): the Ed25519 signing key's file (read by workers only; never
+    # in the database), the directory anchors are published to (beyond the database's reach),
+    # and how often the worker's Temporal schedule anchors the ledger. `casework dev` puts
+    # both under the data directory and makes a key on first start.
+    anchor_key_file: Path | None = Field(default=None, alias="CASEWORK_ANCHOR_KEY_FILE")
+    anchor_dir: Path | None = Field(default=None, alias="CASEWORK_ANCHOR_DIR")
+    anchor_interval_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, alias="CASEWORK_ANCHOR_INTERVAL_MINUTES"
+    )
+
     # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps:
     # on in development; in production only when the bureau opts in for the migration period.
     backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")

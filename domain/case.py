@@ -127,8 +127,22 @@ class AttemptRefused(Event):
     reason: str
 
 
+class PaperFileEntered(Event):
+    """Who entered a paper file's history, when, and from which file: the steps that follow in
+    the same append carry their real dates and actors (recorded_at says when they were typed).
+
+    Folded into no state: it describes the entry, not the case."""
+
+    type: Literal["PaperFileEntered"] = "PaperFileEntered"
+    steps: int
+    reference: str | None = None  # the paper file's number in the bureau's archive (档案号)
+
+
 # Events every lifecycle's stream may hold that no lifecycle folds.
-AUDIT_ONLY_EVENTS: dict[str, type[Event]] = {"AttemptRefused": AttemptRefused}
+AUDIT_ONLY_EVENTS: dict[str, type[Event]] = {
+    "AttemptRefused": AttemptRefused,
+    "PaperFileEntered": PaperFileEntered,
+}
 # Refusal codes that concern who acts (answered 403, and recorded as AttemptRefused).
 WHO_MAY_ACT_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"})
 
@@ -191,6 +205,7 @@ __all__ = [
     "ClockStopped",
     "EscalateClock",
     "GrantExtension",
+    "PaperFileEntered",
     "decide_clock_command",
     "evolve_clock_event",
     "pause_clock",

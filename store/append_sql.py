@@ -1,6 +1,10 @@
 """The append as one SQL statement: guarded multi-row insert of the events and the read-model
 upsert, together, in a single round trip (autocommit: one statement is one transaction).
 
+`recorded_at` is fixed by the writer (the hash covers it) and passed as the statement's last
+parameter (numbered after all others), one value for every event of the append;
+`hash_version` is the writer's constant.
+
 The guard makes the statement insert nothing unless the head it builds on (version and hash)
 is really stored, so a head the caller knew in advance can never break the chain; the unique
 (stream_id, version) still turns a lost race into a unique violation. Measured in
@@ -9,10 +13,12 @@ docs/benchmarks.md against raw asyncpg inserts.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
 
+from store.hashing import HASH_VERSION
 from store.models import CaseSummary
 
 HEAD_SQL = "SELECT version, hash FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1"
@@ -20,9 +26,10 @@ HEAD_SQL = "SELECT version, hash FROM events WHERE stream_id = $1 ORDER BY versi
 _INSERT_CTE = """
     INSERT INTO events (stream_id, version, event_id, type, schema_version, payload, actor_id,
                         actor_role, actor_unit, occurred_at, workflow_id, run_id, trace_id,
-                        prev_hash, hash)
+                        prev_hash, hash, recorded_at, hash_version)
     SELECT $1, u.version, u.event_id, u.type, u.schema_version, u.payload::jsonb, u.actor_id,
-           u.actor_role, u.actor_unit, u.occurred_at, $2, $3, $4, u.prev_hash, u.hash
+           u.actor_role, u.actor_unit, u.occurred_at, $2, $3, $4, u.prev_hash, u.hash,
+           {recorded_at}::timestamptz, {hash_version}
     FROM unnest($7::int4[], $8::uuid[], $9::text[], $10::int2[], $11::text[], $12::text[],
                 $13::text[], $14::text[], $15::timestamptz[], $16::bytea[], $17::bytea[])
          WITH ORDINALITY AS u(version, event_id, type, schema_version, payload, actor_id,
@@ -38,9 +45,10 @@ _INSERT_CTE = """
 _INSERT_ONE_CTE = """
     INSERT INTO events (stream_id, version, event_id, type, schema_version, payload, actor_id,
                         actor_role, actor_unit, occurred_at, workflow_id, run_id, trace_id,
-                        prev_hash, hash)
+                        prev_hash, hash, recorded_at, hash_version)
     SELECT $1, $7::int4, $8::uuid, $9::text, $10::int2, $11::text::jsonb, $12::text, $13::text,
-           $14::text, $15::timestamptz, $2, $3, $4, $16::bytea, $17::bytea
+           $14::text, $15::timestamptz, $2, $3, $4, $16::bytea, $17::bytea,
+           {recorded_at}::timestamptz, {hash_version}
     WHERE $5::int4 = 0 OR EXISTS (
         SELECT FROM events h WHERE h.stream_id = $1 AND h.version = $5 AND h.hash = $6::bytea)
     RETURNING position, version
@@ -71,10 +79,19 @@ def _with_projection(insert_cte: str) -> str:
 """
 
 
-APPEND_SQL = f"WITH ins AS ({_INSERT_CTE}) SELECT position FROM ins ORDER BY version"
-APPEND_ONE_SQL = f"WITH ins AS ({_INSERT_ONE_CTE}) SELECT position FROM ins"
-APPEND_AND_PROJECT_SQL = _with_projection(_INSERT_CTE)
-APPEND_ONE_AND_PROJECT_SQL = _with_projection(_INSERT_ONE_CTE)
+@functools.cache
+def _statement(single: bool, project: bool, recorded_at_param: int) -> str:
+    """The append statement, with `recorded_at` as parameter `recorded_at_param` (the last,
+    whatever the number of the others)."""
+    insert = (_INSERT_ONE_CTE if single else _INSERT_CTE).format(
+        recorded_at=f"${recorded_at_param}", hash_version=f"{HASH_VERSION}::int2"
+    )
+    if project:
+        return _with_projection(insert)
+    return f"WITH ins AS ({insert}) SELECT position FROM ins" + (
+        "" if single else " ORDER BY version"
+    )
+
 
 _COLUMNS = (
     "version",
@@ -96,6 +113,7 @@ def append_arguments(
     expected_version: int,
     prev_hash: bytes,
     rows: list[dict[str, Any]],
+    recorded_at: datetime,
     summary: CaseSummary | None,
     workflow_id: str | None,
     run_id: str | None,
@@ -119,7 +137,8 @@ def append_arguments(
         *values,
     ]
     if summary is None:
-        return (APPEND_ONE_SQL if single else APPEND_SQL), args
+        args.append(recorded_at)
+        return _statement(single, False, len(args)), args
     args += [
         summary.case_id,
         summary.kind,
@@ -133,4 +152,5 @@ def append_arguments(
         datetime.now(UTC),
         json.dumps(summary.attributes, ensure_ascii=False),
     ]
-    return (APPEND_ONE_AND_PROJECT_SQL if single else APPEND_AND_PROJECT_SQL), args
+    args.append(recorded_at)
+    return _statement(single, True, len(args)), args

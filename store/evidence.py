@@ -1,26 +1,38 @@
-"""Evidence export: one self-contained file with a case's events, its hash chain and a digest,
-which anyone can verify offline (`casework audit verify-export FILE`).
+"""Evidence export: one self-contained file with a case's events, its hash chain, a digest and
+the inclusion proof of its head in a signed anchor, which anyone can verify offline
+(`casework audit verify-export FILE --public-key KEY`).
 
 The file is written in one canonical form (sorted keys, fixed indentation, UTF-8), so every
 byte is significant: a changed byte either breaks the chain at a named event, breaks the
-canonical form at a named byte offset, or breaks the digest.
+canonical form at a named byte offset, or breaks the digest. The anchor proof ties the chain
+to a root signed outside the database: an export of a chain rewritten after it was anchored
+no longer reaches the signed root. Files of format 1 (before anchors) still verify.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import BaseModel, ValidationError
 
 from domain.actors import Actor, Role
+from store.anchor_proofs import AnchorProof, proof_problem
 from store.hashing import GENESIS, canonical, canonical_time, chain
 from store.models import StoredEvent
 
-FORMAT = "casework-evidence/1"
+FORMAT = "casework-evidence/2"
+FORMATS = ("casework-evidence/1", FORMAT)
+HASH_RULE = (
+    "sha256(prev_hash || canonical(event)); canonical = sorted-key compact UTF-8 JSON of "
+    "stream_id, version, event_id, type, schema_version, payload, actor, occurred_at, and for "
+    "hash_version 2 also hash_version, recorded_at, workflow_id, run_id, trace_id"
+)
 
 
 class ExportVerification(BaseModel):
@@ -31,6 +43,9 @@ class ExportVerification(BaseModel):
     problem: str | None = None
     version: int | None = None  # the first event that fails, when one does
     byte_offset: int | None = None  # where the file departs from its canonical form
+    anchor_id: str | None = None  # the anchor whose proof the file carries
+    anchored_version: int | None = None  # the stream's head in that anchor
+    anchor_checked: bool = False  # the proof and signature were checked with a public key
 
 
 def _dump(document: dict[str, Any]) -> bytes:
@@ -43,7 +58,12 @@ def _digest(document: dict[str, Any]) -> str:
 
 
 def build_export(
-    case_id: str, kind: str, events: list[StoredEvent], exported_by: str, exported_at: datetime
+    case_id: str,
+    kind: str,
+    events: list[StoredEvent],
+    exported_by: str,
+    exported_at: datetime,
+    anchor: AnchorProof | None = None,
 ) -> bytes:
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -51,8 +71,7 @@ def build_export(
         "kind": kind,
         "exported_at": canonical_time(exported_at),
         "exported_by": exported_by,
-        "hash": "sha256(prev_hash || canonical(event)); canonical = sorted-key compact UTF-8 JSON "
-        "of stream_id, version, event_id, type, schema_version, payload, actor, occurred_at",
+        "hash": HASH_RULE,
         "events": [
             {
                 "stream_id": e.stream_id,
@@ -68,22 +87,28 @@ def build_export(
                 },
                 "occurred_at": canonical_time(e.occurred_at),
                 "recorded_at": canonical_time(e.recorded_at),
+                "hash_version": e.hash_version,
                 "position": e.position,
                 "workflow_id": e.workflow_id,
                 "run_id": e.run_id,
+                "trace_id": e.trace_id,
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
             }
             for e in events
         ],
         "head_hash": events[-1].hash if events else None,
+        "anchor": anchor.model_dump(mode="json") if anchor is not None else None,
     }
     document["digest"] = _digest(document)
     return _dump(document)
 
 
-def verify_export(data: bytes) -> ExportVerification:
-    """Check an export without any server: chain, canonical form, digest."""
+def verify_export(
+    data: bytes, public_keys: Mapping[str, Ed25519PublicKey] | None = None
+) -> ExportVerification:
+    """Check an export without any server: chain, canonical form, digest, and — given the
+    anchor public keys — the inclusion proof of its head in a signed anchor."""
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -93,7 +118,7 @@ def verify_export(data: bytes) -> ExportVerification:
         return ExportVerification(
             valid=False, problem=f"not valid JSON: {error.msg}", byte_offset=offset
         )
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in FORMATS:
         return ExportVerification(valid=False, problem=f"not a {FORMAT} file")
     result = _verify_chain(document)
     if not result.valid:
@@ -118,7 +143,48 @@ def verify_export(data: bytes) -> ExportVerification:
                 "problem": "the digest does not match (a field outside the events was altered)",
             }
         )
-    return result
+    return _verify_anchor(document, result, public_keys)
+
+
+def _verify_anchor(
+    document: dict[str, Any],
+    result: ExportVerification,
+    public_keys: Mapping[str, Ed25519PublicKey] | None,
+) -> ExportVerification:
+    raw = document.get("anchor")
+    if raw is None:
+        if public_keys is None:
+            return result
+        return result.model_copy(
+            update={
+                "valid": False,
+                "problem": "the file carries no anchor proof (not anchored yet)",
+            }
+        )
+    try:
+        proof = AnchorProof.model_validate(raw)
+    except ValidationError:
+        return result.model_copy(
+            update={"valid": False, "problem": "the anchor proof is malformed"}
+        )
+    found = result.model_copy(
+        update={"anchor_id": proof.anchor.anchor_id, "anchored_version": proof.leaf.version}
+    )
+    if public_keys is None:
+        return found
+    problem = proof_problem(proof, str(document["case_id"]), public_keys)
+    events = document["events"]
+    if problem is None and not (
+        1 <= proof.leaf.version <= len(events)
+        and events[proof.leaf.version - 1]["hash"] == proof.leaf.hash
+    ):
+        problem = (
+            f"the anchored head (version {proof.leaf.version}) is not the hash of this file's "
+            f"event {proof.leaf.version}: the chain differs from what was anchored"
+        )
+    if problem is not None:
+        return found.model_copy(update={"valid": False, "problem": problem})
+    return found.model_copy(update={"anchor_checked": True})
 
 
 def _verify_chain(document: dict[str, Any]) -> ExportVerification:
@@ -153,6 +219,11 @@ def _verify_chain(document: dict[str, Any]) -> ExportVerification:
                         user_id=actor["user_id"], role=Role(actor["role"]), unit=actor["unit"]
                     ),
                     occurred_at=datetime.fromisoformat(event["occurred_at"]),
+                    hash_version=event.get("hash_version", 1),
+                    recorded_at=datetime.fromisoformat(event["recorded_at"]),
+                    workflow_id=event.get("workflow_id"),
+                    run_id=event.get("run_id"),
+                    trace_id=event.get("trace_id"),
                 ),
             )
         except (KeyError, TypeError, ValueError) as error:

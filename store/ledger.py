@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from domain.actors import Actor, Role
 from store.append_sql import HEAD_SQL, append_arguments
 from store.errors import ConcurrencyConflict, IdempotencyMismatch, InvalidEventData
-from store.hashing import GENESIS, canonical, chain
+from store.hashing import GENESIS, HASH_VERSION, canonical, chain
 from store.models import AppendResult, CaseSummary, ChainVerification, NewEvent, StoredEvent
 from store.tables import cases, events
 
@@ -77,11 +77,14 @@ class Ledger:
                         )
                         if version != expected_version:
                             break
+                    # Fixed before hashing: the hash covers when the event was recorded.
+                    recorded_at = datetime.now(UTC)
                     rows = self._rows(
                         stream_id,
                         expected_version,
                         prev_hash,
                         new_events,
+                        recorded_at,
                         workflow_id,
                         run_id,
                         trace_id,
@@ -91,6 +94,7 @@ class Ledger:
                         expected_version,
                         prev_hash,
                         rows,
+                        recorded_at,
                         summary,
                         workflow_id,
                         run_id,
@@ -150,6 +154,7 @@ class Ledger:
         expected_version: int,
         prev_hash: bytes,
         new_events: Sequence[NewEvent],
+        recorded_at: datetime,
         workflow_id: str | None,
         run_id: str | None,
         trace_id: str | None,
@@ -168,6 +173,11 @@ class Ledger:
                     payload=event.payload,
                     actor=event.actor,
                     occurred_at=event.occurred_at,
+                    hash_version=HASH_VERSION,
+                    recorded_at=recorded_at,
+                    workflow_id=workflow_id,
+                    run_id=run_id,
+                    trace_id=trace_id,
                 ),
             )
             rows.append(
@@ -182,6 +192,8 @@ class Ledger:
                     "actor_role": event.actor.role.value,
                     "actor_unit": event.actor.unit,
                     "occurred_at": event.occurred_at,
+                    "recorded_at": recorded_at,
+                    "hash_version": HASH_VERSION,
                     "workflow_id": workflow_id,
                     "run_id": run_id,
                     "trace_id": trace_id,
@@ -274,8 +286,9 @@ class Ledger:
         an earlier one. Reading only rows whose transaction id is below the oldest transaction
         still running (`pg_snapshot_xmin`) guarantees no earlier position can appear afterwards.
         """
+        columns = ", ".join(c.name for c in events.c)
         query = text(
-            "SELECT * FROM events WHERE position > :after "
+            f"SELECT {columns} FROM events WHERE position > :after "
             "AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY position LIMIT :limit"
         ).columns(*[c for c in events.c])
         async with self._engine.connect() as conn:
@@ -291,7 +304,7 @@ class Ledger:
             )
             async for row in result:
                 count += 1
-                problem = _check_row(row, prev, expected_version)
+                problem = check_row(row, prev, expected_version)
                 if problem is not None:
                     return ChainVerification(
                         stream_id=stream_id,
@@ -323,14 +336,14 @@ def _hash_or_none(hex_hash: str | None) -> bytes | None:
         return None  # not a hash: read the real head instead
 
 
-def _check_row(row: Row[Any], prev: bytes, expected_version: int) -> str | None:
+def check_row(row: Row[Any], prev: bytes, expected_version: int) -> str | None:
+    """Why a stored row does not continue its chain after `prev`, or None when it does."""
     if row.version != expected_version:
         return f"version {expected_version} is missing"
     if bytes(row.prev_hash) != prev:
         return "prev_hash does not match the previous event's hash"
-    digest = chain(
-        prev,
-        canonical(
+    try:
+        content = canonical(
             stream_id=row.stream_id,
             version=row.version,
             event_id=row.event_id,
@@ -339,9 +352,15 @@ def _check_row(row: Row[Any], prev: bytes, expected_version: int) -> str | None:
             payload=row.payload,
             actor=_actor(row),
             occurred_at=row.occurred_at,
-        ),
-    )
-    if digest != bytes(row.hash):
+            hash_version=row.hash_version,
+            recorded_at=row.recorded_at,
+            workflow_id=row.workflow_id,
+            run_id=row.run_id,
+            trace_id=row.trace_id,
+        )
+    except ValueError as unknown:
+        return str(unknown)
+    if chain(prev, content) != bytes(row.hash):
         return "content does not match its hash"
     return None
 
@@ -362,6 +381,7 @@ def _stored(row: Row[Any]) -> StoredEvent:
         actor=_actor(row),
         occurred_at=row.occurred_at,
         recorded_at=row.recorded_at,
+        hash_version=row.hash_version,
         workflow_id=row.workflow_id,
         run_id=row.run_id,
         trace_id=row.trace_id,

@@ -91,6 +91,7 @@ class StoredEvent(BaseModel):
     actor: Actor
     occurred_at: datetime
     recorded_at: datetime
+    hash_version: int = 1  # which canonical form the hash covers (store/hashing.py)
     workflow_id: str | None = None
     run_id: str | None = None
     trace_id: str | None = None

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -35,12 +34,14 @@ events = Table(
     Column("actor_role", Text, nullable=False),
     Column("actor_unit", Text, nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    # Set by the writer before hashing (the hash covers it); no default since migration 0100_anchor.
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("workflow_id", Text),
     Column("run_id", Text),
     Column("trace_id", Text),
     Column("prev_hash", LargeBinary, nullable=False),
     Column("hash", LargeBinary, nullable=False),
+    Column("hash_version", SmallInteger, nullable=False),  # store/hashing.py; 1 before 0100_anchor
     # Also `txid xid8 DEFAULT pg_current_xact_id()` (see migration 0001): readers that follow
     # `position` stop below the oldest transaction still in progress, so an event that commits
     # late is never skipped. SQLAlchemy has no xid8 type; queries compare it in SQL only.

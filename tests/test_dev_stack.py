@@ -145,6 +145,22 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     table = stack.cli("cases", "list")
     assert "案件编号" in table.stdout and case_id[:10] in table.stdout
 
+    # Anchors: dev makes a signing key under the data directory; the worker signs on demand.
+    assert stack.cli("login", "--user", "sup-wang", "--role", "supervisor").returncode == 0
+    anchored = stack.cli_json("audit", "anchor")
+    assert anchored["streams"] >= 1
+    key = stack.cli(
+        "audit", "public-key", "--key-file", str(stack.root / "data" / "anchor-signing-key.pem")
+    )
+    assert key.returncode == 0 and anchored["key_id"] in key.stderr
+    (stack.root / "public.pem").write_text(key.stdout)
+    export = stack.root / "evidence.json"
+    assert stack.cli("audit", "export", case_id, "--out", str(export)).returncode == 0
+    offline = stack.cli(
+        "audit", "verify-export", str(export), "--public-key", str(stack.root / "public.pem")
+    )
+    assert offline.returncode == 0 and "已锚定" in offline.stdout, offline.stdout + offline.stderr
+
     taken = subprocess.run(
         stack.dev_command(), env=stack.env, capture_output=True, text=True, timeout=30
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.anchoring import AnchorActivities
 from activities.calendar import CalendarActivities
 from activities.district_weather import DistrictWeatherActivities
 from activities.identity import (
@@ -25,6 +26,8 @@ from activities.ledger import LedgerActivities
 from activities.verification import VerificationActivities, VerificationCentre, default_centre
 from config.settings import get_settings
 from store.ledger import Ledger
+from workers.anchoring import anchoring_from_files
+from workflows.anchoring import LedgerAnchorWorkflow
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("casework.worker")
@@ -37,6 +40,7 @@ def build_worker(
     notices_dir: Path | None = None,
     identity_system: PoliceIdentitySystem | None = None,
     verification_centre: VerificationCentre | None = None,
+    anchoring: AnchorActivities | None = None,
 ) -> Worker:
     ledger_activities = LedgerActivities(ledger)
     calendar_activities = CalendarActivities(notices_dir)
@@ -45,16 +49,22 @@ def build_worker(
     weather_activities = DistrictWeatherActivities(ledger.engine)
     # The economic-verification centre (relief): the fake from settings unless one is given.
     verification_activities = VerificationActivities(verification_centre or default_centre())
+    # Ledger anchors: the signing key and publisher from settings unless given.
+    settings = get_settings()
+    anchor_activities = anchoring or anchoring_from_files(
+        ledger.engine, settings.anchor_key_file, settings.anchor_dir
+    )
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=list(WORKFLOWS.values()),
+        workflows=[*WORKFLOWS.values(), LedgerAnchorWorkflow],
         activities=[
             ledger_activities.append,
             calendar_activities.holiday_notices,
             identity_activities.check,
             weather_activities.current,
             verification_activities.send,
+            anchor_activities.anchor,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

@@ -9,10 +9,23 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.actors import Actor
+from domain.calendar import HolidayNotice
 
 COMMAND_UPDATE = "command"
+PAPER_FILE_UPDATE = "paper_file"
 RECORD_REFUSAL_UPDATE = "record_refusal"
+REFRESH_CALENDAR_SIGNAL = "refresh_calendar"
 STATE_QUERY = "state"
+# How many answered command ids a case remembers (carried across continue-as-new), so a retry
+# that reaches a new run still gets the first answer; the API keeps keys for longer.
+ANSWERED_MEMORY = 500
+
+
+class CommandResult(BaseModel):
+    case_id: str
+    version: int
+    stage: str
+    events: list[str]
 
 
 class CaseInput(BaseModel):
@@ -26,6 +39,8 @@ class CaseInput(BaseModel):
     last_hash: str | None = None  # the stream head's hash, when carried over
     # Continue as new once a run's history has this many events (None: when Temporal suggests).
     history_limit: int | None = Field(default=None, ge=50)
+    # The answers to the newest commands with an id, carried over (see ANSWERED_MEMORY).
+    answered: dict[str, CommandResult] = Field(default_factory=dict)
 
 
 class CommandRequest(BaseModel):
@@ -42,6 +57,10 @@ class CommandRequest(BaseModel):
     # the Temporal update id, and the ids of the events the command records derive from it, so
     # a retry after any lost answer records nothing twice. None: ids from workflow.uuid4().
     command_id: str | None = Field(default=None, max_length=300)
+    # The holiday notices the sender knows (the bureau's files): a case adopts them before it
+    # decides, so a notice loaded while the case is open applies to the next clock it computes.
+    # None: the case keeps the calendar it has.
+    holiday_notices: list[HolidayNotice] | None = Field(default=None, max_length=50)
 
 
 # Event ids of a keyed command are uuid5 names under this namespace (never change it: the ids of
@@ -54,6 +73,28 @@ def event_id_for(case_id: str, command_id: str, index: int) -> uuid.UUID:
     return uuid.uuid5(COMMAND_EVENT_NAMESPACE, f"{case_id}/{command_id}/{index}")
 
 
+class PaperFileStep(BaseModel):
+    """One step of a paper file: the command, who did it and when it really happened."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: Actor
+    command: dict[str, Any] = Field(description="A lifecycle command; `type` names it")
+    at: datetime = Field(description="When the step really happened (timezone-aware)")
+
+
+class PaperFileRequest(BaseModel):
+    """A paper file's whole known history, decided in order as of each step's date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entered_by: Actor = Field(description="Who types the file in (recorded beside the steps)")
+    reference: str | None = Field(default=None, max_length=100, description="档案号")
+    steps: list[PaperFileStep] = Field(min_length=1, max_length=500)
+    command_id: str | None = Field(default=None, max_length=300)
+    holiday_notices: list[HolidayNotice] | None = Field(default=None, max_length=50)
+
+
 class RefusalRecord(BaseModel):
     """An attempt refused for who made it, to be kept in the case's history."""
 
@@ -63,13 +104,6 @@ class RefusalRecord(BaseModel):
     command_type: str = Field(max_length=100)
     code: str
     reason: str = Field(max_length=1000)
-
-
-class CommandResult(BaseModel):
-    case_id: str
-    version: int
-    stage: str
-    events: list[str]
 
 
 class CaseView(BaseModel):

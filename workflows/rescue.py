@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -54,7 +54,9 @@ class RescueCaseWorkflow(CaseWorkflow):
     @workflow.run
     async def run(self, case: CaseInput) -> CaseOutcome:
         if case.state is None and not workflow.patched(FULL_LIFECYCLE_PATCH):
-            self._state = self._rescue.model_copy(update={"ruleset": rules.PROOF_PATH_RULESET})
+            self._replace_state(
+                self._rescue.model_copy(update={"ruleset": rules.PROOF_PATH_RULESET})
+            )
         return await self.run_case()
 
     @property
@@ -105,12 +107,12 @@ class RescueCaseWorkflow(CaseWorkflow):
 
     # --- the district's weather, before an outreach timer starts ----------------------------
 
-    async def before_command(self, request: CommandRequest) -> None:
+    async def note_before(self, request: CommandRequest) -> dict[str, Any] | None:
         state = self._rescue
         if state.ruleset < rules.RULESET or request.command.get("type") not in OUTREACH_COMMANDS:
-            return
+            return None
         if request.effective_at is not None:
-            return  # a paper file's past step: today's weather says nothing about that day
+            return None  # a paper file's past step: today's weather says nothing about that day
         try:
             weather = await workflow.execute_activity(
                 DISTRICT_WEATHER,
@@ -122,10 +124,12 @@ class RescueCaseWorkflow(CaseWorkflow):
         except ActivityError:
             # Better a default timer now than none: the case goes on with what it knew.
             workflow.logger.warning("district weather unknown", extra={"case_id": self._case_id})
-            return
-        await self.run_internal(
-            {"type": "NoteDistrictWeather", "weather": weather.weather, "episode": weather.episode}
-        )
+            return None
+        return {
+            "type": "NoteDistrictWeather",
+            "weather": weather.weather,
+            "episode": weather.episode,
+        }
 
 
 @workflow.defn(name="WeatherEpisode")

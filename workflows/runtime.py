@@ -2,7 +2,13 @@
 
 A lifecycle workflow subclasses `CaseWorkflow`, names its `lifecycle` and forwards its
 `@workflow.run` to `run_case`. Everything else (the command update and its validator, the
-state query, clocks, escalation, search attributes, continue-as-new) lives here.
+state query, clocks, escalation, continue-as-new) lives here, with admitting and recording in
+workflows/case_record.py, the calendar in case_calendar.py and paper files in paper_files.py.
+
+Every decision is made once, when its command is admitted, against the state that includes
+every decision admitted before it (`_decided`); decisions are then recorded in the order they
+were made (a FIFO lock), and `_recorded` follows the ledger. So the validator's answer is the
+handler's answer, and a command the case accepted is recorded, never refused later.
 """
 
 from __future__ import annotations
@@ -14,28 +20,20 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from activities.contracts import (
-        APPEND_EVENTS,
-        LOAD_HOLIDAY_NOTICES,
-        AppendRequest,
-        AppendResult,
-        HolidayNoticesRequest,
-        NewEvent,
-    )
     from domain.actors import SYSTEM, Actor
-    from domain.calendar import HolidayNotice, WorkingDayCalendar
+    from domain.calendar import WorkingDayCalendar
     from domain.case import WHO_MAY_ACT_CODES, AttemptRefused, CaseState
     from domain.errors import DomainError
     from domain.lifecycle import Lifecycle
     from domain.messages import Command, DecisionContext, Event
-    from store.models import summarize
-    from workflows import search_attributes
+    from domain.timeline import (
+        next_escalation,
+    )
     from workflows.contracts import (
         COMMAND_UPDATE,
         RECORD_REFUSAL_UPDATE,
@@ -48,17 +46,13 @@ with workflow.unsafe.imports_passed_through():
         RefusalRecord,
     )
 
-# A database outage must never lose a command: retry with back-off, without a deadline.
-LEDGER_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["ConcurrencyConflict", "IdempotencyMismatch", "InvalidEventData"],
-)
-LEDGER_ATTEMPT_TIMEOUT = timedelta(seconds=30)
+from workflows.case_record import Decision
+from workflows.paper_files import PaperFiles
+
 # A case whose opening command never succeeded (its workflow started, the command was refused)
 # ends by itself instead of waiting forever.
 OPENING_GRACE = timedelta(hours=1)
+OPENING_GRACE_NOW = timedelta(minutes=2)
 
 
 def refusal(error: DomainError) -> ApplicationError:
@@ -68,7 +62,7 @@ def refusal(error: DomainError) -> ApplicationError:
     )
 
 
-class CaseWorkflow:
+class CaseWorkflow(PaperFiles):
     lifecycle: ClassVar[Lifecycle[Any]]
 
     @workflow.init
@@ -76,39 +70,46 @@ class CaseWorkflow:
         # Runs before any handler, so the first command's validator already sees the case.
         self._lock = asyncio.Lock()
         self._case_id = case.case_id
-        self._state: CaseState | None = None
+        state: CaseState = (
+            self.lifecycle.state_type.model_validate(case.state)
+            if case.state is not None
+            else self.lifecycle.initial(case.case_id)
+        )
+        self._recorded = state  # what the ledger holds
+        self._decided = state  # the recorded state and every decision admitted after it
+        self._pending: list[Decision] = []
         self._version = case.version
-        self._last_occurred_at = case.last_occurred_at
+        # The newest step by a person (paper steps are told in order among themselves).
+        self._last_step_at = case.last_occurred_at
         self._last_hash = case.last_hash
         self._history_limit = case.history_limit
-        if case.state is not None:
-            self._state = self.lifecycle.state_type.model_validate(case.state)
-        else:
-            self._state = self.lifecycle.initial(case.case_id)
+        self._answered: dict[str, CommandResult] = dict(case.answered)
         self._calendar = WorkingDayCalendar()
-        self._clocks_changed = False
         self._calendar_loaded = False
+        self._calendar_checked_at: datetime | None = None
+        self._calendar_refresh = False
+        self._wake = False
+        self._armed_alarm: datetime | None = None
+        self._search_values: tuple[Any, ...] | None = None
+        self._decide_once: bool | None = None
         self._effects: set[asyncio.Task[None]] = set()
 
     # --- the run ---------------------------------------------------------------------------
 
     async def run_case(self) -> CaseOutcome:
-        notices = await workflow.execute_local_activity(
-            LOAD_HOLIDAY_NOTICES,
-            HolidayNoticesRequest(),
-            result_type=list[HolidayNotice],
-            start_to_close_timeout=timedelta(seconds=10),
-        )
-        self._calendar = WorkingDayCalendar(notices)
-        self._calendar_loaded = True
+        await self._load_calendar()
         self.resume_effects()
         if self._version == 0:
+            # A refused opening leaves nothing behind for long; a retry may still join it.
+            grace = OPENING_GRACE_NOW if self._is_decide_once else OPENING_GRACE
             try:
-                await workflow.wait_condition(lambda: self._version > 0, timeout=OPENING_GRACE)
+                await workflow.wait_condition(lambda: self._version > 0, timeout=grace)
             except TimeoutError:
                 return CaseOutcome(case_id=self._case_id, version=0, stage="abandoned")
         while True:
             await self._sleep_until_next_alarm()
+            if self._is_decide_once:
+                await self._recheck_calendar()
             await self._escalate_due_clocks()
             state = self._current
             if state.closed and not state.clocks and not self._effects:
@@ -135,62 +136,88 @@ class CaseWorkflow:
         return CaseInput(
             case_id=self._case_id,
             kind=self.lifecycle.kind,
-            state=self._current.model_dump(mode="json"),
+            state=self._recorded.model_dump(mode="json"),
             version=self._version,
-            last_occurred_at=self._last_occurred_at,
+            last_occurred_at=self._last_step_at,
             last_hash=self._last_hash,
             history_limit=self._history_limit,
+            answered=self._answered,
         )
 
     async def _sleep_until_next_alarm(self) -> None:
         alarm = self._current.next_alarm()
+        self._armed_alarm = alarm
         timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
-        self._clocks_changed = False
+        self._wake = False
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                lambda: self._clocks_changed or self._history_is_long(),
+                lambda: self._wake or self._calendar_refresh or self._history_is_long(),
                 timeout=timeout,
             )
 
     async def _escalate_due_clocks(self) -> None:
-        async with self._lock:
-            now = workflow.now()
-            for name, clock in sorted(self._current.clocks.items()):
-                if not clock.rungs_due(now) or name not in self._current.clocks:
-                    continue  # not due, or stopped by an escalation decided just before
-                command = self.lifecycle.parse_command({"type": "EscalateClock", "clock": name})
-                events = self.lifecycle.decide(self._current, command, self._context(SYSTEM))
-                await self._persist(events, SYSTEM)
-                self.start_effects(events)
+        if not self._is_decide_once:
+            await self._escalate_as_noticed()
+            return
+        # Each rung takes effect at the instant it was due, one instant after another, so a
+        # worker that was down (or a paper file entered late) changes no date.
+        while (
+            step := next_escalation(self.lifecycle, self._current, workflow.now(), self._calendar)
+        ) is not None:
+            if step.state == self._current:
+                return  # a decider that changes nothing would loop forever
+            await self._record(self._admit_steps([step]))
+            self.start_effects(step.events)
+            if self._history_is_long():
+                return  # continue as new first; the new run catches up the rest
+
+    async def _escalate_as_noticed(self) -> None:
+        """The runtime before DECIDE_ONCE_PATCH, for histories recorded with it."""
+        now = workflow.now()
+        for name, clock in sorted(self._current.clocks.items()):
+            if not clock.rungs_due(now) or name not in self._current.clocks:
+                continue  # not due, or stopped by an escalation decided just before
+            command = self.lifecycle.parse_command({"type": "EscalateClock", "clock": name})
+            events = self.lifecycle.decide(self._current, command, self._context(SYSTEM, now))
+            await self._record(self._admit(events, SYSTEM, now))
+            self.start_effects(events)
 
     # --- commands ----------------------------------------------------------------------------
 
     @workflow.update(name=COMMAND_UPDATE)
     async def command(self, request: CommandRequest) -> CommandResult:
         """Decide an operator's command on the current state, record its events, fold them."""
-        await workflow.wait_condition(lambda: self._calendar_loaded)
-        await self.before_command(request)
+        if request.command_id is not None and request.command_id in self._answered:
+            return self._answered[request.command_id]  # a retry that reached a later run
+        if request.holiday_notices is None and not self._calendar_loaded:
+            await workflow.wait_condition(lambda: self._calendar_loaded)
+        self._adopt_calendar(request.holiday_notices)
+        at, events = self._decide(request)
+        decision = self._admit(events, request.actor, at, request.command_id)
         async with self._lock:
-            # Decide again under the lock: an update that ran while this one waited may have
-            # changed the state the validator saw.
-            events = self._decide(request)
-            await self._persist(events, request.actor, request.effective_at)
-            self._clocks_changed = True
+            note = await self.note_before(request)
+            if note is not None:
+                events = await self._record_note_first(note, decision, request, at)
+            await self._record(decision, locked=True)
+            self._wake_if_alarm_moved()
             result = CommandResult(
                 case_id=self._case_id,
                 version=self._version,
-                stage=self._current.stage,
+                stage=self._recorded.stage,
                 events=[e.type for e in events],
             )
+        self._remember(request.command_id, result)
         self.start_effects(events)
         return result
 
     @command.validator
     def validate_command(self, request: CommandRequest) -> None:
         """A refused command is rejected here and never enters the workflow's history."""
+        if request.command_id is not None and request.command_id in self._answered:
+            return
         self._decide(request)
 
-    def _decide(self, request: CommandRequest) -> list[Event]:
+    def _decide(self, request: CommandRequest) -> tuple[datetime, list[Event]]:
         try:
             command: Command = self.lifecycle.parse_command(request.command)
         except ValidationError as invalid:
@@ -199,30 +226,28 @@ class CaseWorkflow:
                 type="malformed_command",
                 non_retryable=True,
             ) from None
-        at = self._effective_time(request.effective_at)
+        at = self._step_time(request.effective_at)
+        calendar = self._calendar_of(request.holiday_notices)
+        ctx = DecisionContext(now=at, actor=request.actor, calendar=calendar)
         try:
-            events = self.lifecycle.decide(self._current, command, self._context(request.actor, at))
+            events = self.lifecycle.decide(self._current, command, ctx)
         except DomainError as error:
             raise refusal(error) from None
         if not events:
             raise ApplicationError(
                 "the command changes nothing", type="no_change", non_retryable=True
             )
-        return events
+        return at, events
 
     # --- effects: work a lifecycle starts once its events are recorded ----------------------
 
-    def start_effects(self, events: list[Event]) -> None:
-        """Override to start background work (e.g. an external check) that `events` call for.
-
-        Use `spawn`; report results back with `run_internal`. Never block here.
-        """
-
-    async def before_command(self, request: CommandRequest) -> None:
-        """Override to bring an outside fact into the case before a command is decided (e.g.
+    async def note_before(self, request: CommandRequest) -> dict[str, Any] | None:
+        """Override to bring an outside fact into the case before a command is recorded (e.g.
         the district's weather before an outreach timer starts): fetch it with an activity and
-        record it with `run_internal`. Runs after the validator accepted the command and before
-        the command takes the lock; the default does nothing (and adds nothing to history)."""
+        return the internal command that notes it, or None. Runs in the command's turn, after
+        the command was admitted; the command is then decided again on the noted fact. The
+        default does nothing (and adds nothing to history)."""
+        return None
 
     def wants_new_run(self) -> bool:
         """Override to continue as new at a boundary of the lifecycle's own (e.g. each yearly
@@ -239,7 +264,7 @@ class CaseWorkflow:
         task = asyncio.create_task(work)
         self._effects.add(task)
         task.add_done_callback(self._effects.discard)
-        task.add_done_callback(lambda _: setattr(self, "_clocks_changed", True))
+        task.add_done_callback(lambda _: setattr(self, "_wake", True))
 
     async def run_internal(self, command: dict[str, Any], actor: Actor = SYSTEM) -> list[Event]:
         """Decide and record a command the case gives itself (an effect's outcome).
@@ -247,31 +272,69 @@ class CaseWorkflow:
         A refusal is not an error here (a late duplicate reply, a case that moved on): it is
         logged and nothing is recorded.
         """
-        async with self._lock:
-            parsed = self.lifecycle.parse_command(command)
-            try:
-                events = self.lifecycle.decide(self._current, parsed, self._context(actor))
-            except DomainError as error:
-                workflow.logger.info(
-                    "internal command refused",
-                    extra={"case_id": self._case_id, "type": parsed.type, "code": error.code},
-                )
-                return []
-            await self._persist(events, actor)
-            self._clocks_changed = True
+        events = self._decide_internal(command, actor)
+        if not events:
+            return []
+        await self._record(self._admit(events, actor, workflow.now()))
+        self._wake_if_alarm_moved()
         self.start_effects(events)
         return events
+
+    def _decide_internal(self, command: dict[str, Any], actor: Actor) -> list[Event]:
+        parsed = self.lifecycle.parse_command(command)
+        try:
+            return self.lifecycle.decide(self._current, parsed, self._context(actor))
+        except DomainError as error:
+            workflow.logger.info(
+                "internal command refused",
+                extra={"case_id": self._case_id, "type": parsed.type, "code": error.code},
+            )
+            return []
+
+    async def _record_note_first(
+        self,
+        note: dict[str, Any],
+        decision: Decision,
+        request: CommandRequest,
+        at: datetime,
+    ) -> list[Event]:
+        """In the command's turn: record an outside fact, then decide the command on it."""
+        events = [e for e, _, _ in decision.entries]
+        position = self._pending.index(decision)
+        base = self.lifecycle.fold(
+            [e for d in self._pending[:position] for e, _, _ in d.entries], self._recorded
+        )
+        try:
+            parsed = self.lifecycle.decide(
+                base, self.lifecycle.parse_command(note), self._context(SYSTEM)
+            )
+        except DomainError:
+            return events  # the case already knows the fact
+        noted = Decision(
+            entries=[(e, SYSTEM, workflow.now()) for e in parsed], ids=[None] * len(parsed)
+        )
+        self._pending.insert(position, noted)
+        await self._record(noted, locked=True)
+        try:
+            command = self.lifecycle.parse_command(request.command)
+            ctx = DecisionContext(now=at, actor=request.actor, calendar=self._calendar)
+            redecided = self.lifecycle.decide(self._recorded, command, ctx)
+        except DomainError:
+            redecided = events  # acceptance never depends on the fact: keep the first decision
+        decision.entries = [(e, request.actor, at) for e in redecided]
+        decision.ids = self._ids_for(decision.command_id, len(redecided))
+        self._refold()
+        return redecided
 
     @workflow.update(name=RECORD_REFUSAL_UPDATE)
     async def record_refusal(self, record: RefusalRecord) -> int:
         """Keep an attempt refused for who made it (four eyes, role, unit) in the history."""
-        await workflow.wait_condition(lambda: self._calendar_loaded)
-        async with self._lock:
-            event = AttemptRefused(
-                command=record.command_type, code=record.code, reason=record.reason
-            )
-            await self._persist([event], record.actor)
-            return self._version
+        if not self._calendar_loaded:
+            await workflow.wait_condition(lambda: self._calendar_loaded)
+        event = AttemptRefused(command=record.command_type, code=record.code, reason=record.reason)
+        # Its own time, which holds no later paper step back.
+        await self._record(self._admit([event], record.actor, workflow.now()))
+        return self._version
 
     @record_refusal.validator
     def validate_refusal(self, record: RefusalRecord) -> None:
@@ -280,7 +343,7 @@ class CaseWorkflow:
 
     @workflow.query(name=STATE_QUERY)
     def view(self) -> CaseView:
-        state = self._current
+        state = self._recorded
         return CaseView(
             case_id=self._case_id,
             kind=self.lifecycle.kind,
@@ -288,70 +351,3 @@ class CaseWorkflow:
             stage=state.stage,
             state=state.model_dump(mode="json"),
         )
-
-    # --- persistence -------------------------------------------------------------------------
-
-    def _effective_time(self, effective_at: datetime | None) -> datetime:
-        """Now, or a past moment for a paper file's steps: never ahead of the clock, never
-        before the case's newest step by a person (a history is told in order)."""
-        now = workflow.now()
-        if effective_at is None:
-            return now
-        if effective_at.tzinfo is None or effective_at > now:
-            raise ApplicationError(
-                "effective time must be a timezone-aware moment in the past",
-                type="bad_effective_time",
-                non_retryable=True,
-            )
-        if self._last_occurred_at is not None and effective_at < self._last_occurred_at:
-            raise ApplicationError(
-                f"effective time is before the case's newest step ({self._last_occurred_at.isoformat()})",
-                type="bad_effective_time",
-                non_retryable=True,
-            )
-        return effective_at
-
-    async def _persist(
-        self, events: list[Event], actor: Actor, effective_at: datetime | None = None
-    ) -> None:
-        now = effective_at or workflow.now()
-        new_state = self.lifecycle.fold(events, self._current)
-        stored = [
-            NewEvent(
-                event_id=workflow.uuid4(),
-                type=e.type,
-                schema_version=e.schema_version,
-                payload=e.payload(),
-                actor=actor,
-                occurred_at=now,
-            )
-            for e in events
-        ]
-        result: AppendResult = await workflow.execute_activity(
-            APPEND_EVENTS,
-            AppendRequest(
-                stream_id=self._case_id,
-                expected_version=self._version,
-                events=stored,
-                summary=summarize(self.lifecycle, self._case_id, new_state),
-                expected_hash=self._last_hash,
-            ),
-            result_type=AppendResult,
-            start_to_close_timeout=LEDGER_ATTEMPT_TIMEOUT,
-            retry_policy=LEDGER_RETRY,
-        )
-        self._state, self._version = new_state, result.last_version
-        self._last_hash = result.last_hash
-        if actor != SYSTEM:
-            # Paper steps are told in order among themselves; the system's own escalations
-            # happen in real time between them and do not hold a later paper step back.
-            self._last_occurred_at = now
-        workflow.upsert_search_attributes(search_attributes.updates(new_state))
-
-    def _context(self, actor: Actor, now: datetime | None = None) -> DecisionContext:
-        return DecisionContext(now=now or workflow.now(), actor=actor, calendar=self._calendar)
-
-    @property
-    def _current(self) -> CaseState:
-        assert self._state is not None, "the case has not started"
-        return self._state

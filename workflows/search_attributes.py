@@ -35,6 +35,11 @@ def initial(kind: str) -> TypedSearchAttributes:
     return TypedSearchAttributes(pairs)
 
 
+def values(state: CaseState) -> tuple[Any, ...]:
+    """What the attributes say of a state: an upsert is needed only when this changes."""
+    return (state.stage, state.unit, state.next_due_at, state.escalation_level)
+
+
 def updates(state: CaseState) -> Sequence[SearchAttributeUpdate[Any]]:
     due = state.next_due_at
     return [

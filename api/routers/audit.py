@@ -11,9 +11,11 @@ from pydantic import BaseModel, Field
 from api import availability
 from api.deps import ReaderDep, ServicesDep
 from api.gateway import CaseNotFound, lifecycle_of
+from api.routers.anchors import publisher_of
 from api.schemas import MAX_VERSION, HistoryEntry
 from api.scope import readable_case
 from domain.errors import DomainError
+from store.anchor_proofs import proof_for
 from store.diff import Change, json_diff
 from store.evidence import build_export
 from store.models import ChainVerification
@@ -45,6 +47,7 @@ async def history(case_id: str, services: ServicesDep, reader: ReaderDep) -> lis
             payload=e.payload,
             prev_hash=e.prev_hash,
             hash=e.hash,
+            hash_version=e.hash_version,
             workflow_id=e.workflow_id,
             run_id=e.run_id,
             trace_id=e.trace_id,
@@ -151,17 +154,21 @@ async def runs(case_id: str, services: ServicesDep, reader: ReaderDep) -> list[C
     },
 )
 async def export(case_id: str, services: ServicesDep, reader: ReaderDep) -> Response:
-    """Evidence export: the case's events, chain and digest in one file, verifiable offline."""
+    """Evidence export: the case's events, chain, digest and the inclusion proof of its head in
+    the latest signed anchor holding the case; verifiable offline with the public key."""
     lifecycle = lifecycle_of(case_id)
     async with availability.postgresql():
         await readable_case(services, reader, case_id)
         stored = await services.ledger.read_stream(case_id)
+    publisher = publisher_of(services)
+    proof = await proof_for(publisher, case_id) if publisher and stored else None
     body = build_export(
         case_id,
         lifecycle.kind,
         stored,
         reader.user_id if reader else "anonymous",
         datetime.now(UTC),
+        proof,
     )
     return Response(
         content=body,

@@ -7,14 +7,14 @@ tables created by the role that set them. A later table that must stay append-on
 events) revokes UPDATE and DELETE from casework_app in its own revision.
 
 Revision ID: 0100_security
-Revises: 0003
+Revises: 0100_anchor
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0100_security"
-down_revision = "0003"
+down_revision = "0100_anchor"
 branch_labels = None
 depends_on = None
 

@@ -12,10 +12,13 @@ from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
+from activities.anchoring import AnchorActivities
 from api.deps import Services
 from api.gateway import CaseGateway
 from domain.actors import Actor, Role
 from store.ledger import Ledger
+from store.publisher import DirectoryPublisher
+from store.signing import Signer
 from tests.api.conftest import bearer, serving, settings
 from workers.worker import build_worker
 
@@ -48,8 +51,15 @@ async def test_no_input_produces_a_server_error(
                 {"p": prefix, "n": 800_000 + uuid.uuid4().int % 100_000},
             )
     gateway = CaseGateway(dev_env.client, task_queue)
-    services = Services(settings=settings(), engine=own_engine, ledger=ledger, gateway=gateway)
-    async with build_worker(dev_env.client, ledger, task_queue), serving(services) as url:
+    # Deployed as in production: workers anchor with a key, the API reads the published anchors.
+    anchors = tmp_path / "anchors"
+    anchoring = AnchorActivities(
+        own_engine, Signer.generate(tmp_path / "anchor-key.pem"), DirectoryPublisher(anchors)
+    )
+    configured = settings().model_copy(update={"anchor_dir": anchors})
+    services = Services(settings=configured, engine=own_engine, ledger=ledger, gateway=gateway)
+    worker = build_worker(dev_env.client, ledger, task_queue, anchoring=anchoring)
+    async with worker, serving(services) as url:
         run = await asyncio.create_subprocess_exec(
             str(ST),
             "run",

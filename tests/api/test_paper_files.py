@@ -37,7 +37,7 @@ async def test_a_paper_case_entered_late_keeps_its_dates_and_escalates(
         json={"type": "ClassifyPerson", "observed": []},
         headers=headers | _at(20),
     )
-    assert earlier.status_code == 409 and earlier.json()["code"] == "bad_effective_time"
+    assert earlier.status_code == 422 and earlier.json()["code"] == "bad_effective_time"
 
     async with asyncio.timeout(20):
         while not any(
@@ -56,4 +56,23 @@ async def test_a_paper_case_entered_late_keeps_its_dates_and_escalates(
 
 async def test_future_effective_times_are_refused(api: httpx.AsyncClient) -> None:
     response = await api.post("/cases", json=report(unit=UNIT), headers=bearer(OPERATOR) | _at(-1))
-    assert response.status_code == 409 and response.json()["code"] == "bad_effective_time"
+    assert response.status_code == 422 and response.json()["code"] == "bad_effective_time"
+
+
+async def test_a_refused_attempt_never_holds_a_later_paper_step_back(
+    api: httpx.AsyncClient,
+) -> None:
+    headers = bearer(OPERATOR)
+    opened = await api.post("/cases", json=report(unit=UNIT), headers=headers | _at(5))
+    case_id = opened.json()["case_id"]
+    approver = Actor(user_id="head-chuansha", role=Role.APPROVER, unit=UNIT)
+    refused = await api.post(
+        f"/cases/{case_id}/commands",
+        json={"type": "CloseReport", "reason": "未找到"},
+        headers=bearer(approver),
+    )
+    assert refused.status_code == 403  # recorded now, as AttemptRefused
+    response = await api.post(f"/cases/{case_id}/commands", json=intake(), headers=headers | _at(4))
+    assert response.status_code == 200, response.text
+    types = [e["type"] for e in (await api.get(f"/cases/{case_id}/history")).json()]
+    assert types[:2] == ["PersonReported", "AttemptRefused"] and "IntakeRegistered" in types

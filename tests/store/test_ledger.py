@@ -145,8 +145,9 @@ async def test_read_all_never_passes_a_transaction_still_open(
         await slow.execute(
             text(
                 "INSERT INTO events (stream_id, version, event_id, type, schema_version, payload, actor_id,"
-                " actor_role, actor_unit, occurred_at, prev_hash, hash) VALUES (:s, 1, gen_random_uuid(),"
-                " 'Slow', 1, '{}', 'x', 'operator', '', now(), :h, :h)"
+                " actor_role, actor_unit, occurred_at, recorded_at, prev_hash, hash, hash_version)"
+                " VALUES (:s, 1, gen_random_uuid(), 'Slow', 1, '{}', 'x', 'operator', '', now(),"
+                " now(), :h, :h, 2)"
             ),
             {"s": stream_id + "-slow", "h": bytes(32)},
         )

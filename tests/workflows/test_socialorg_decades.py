@@ -185,7 +185,10 @@ async def test_twelve_years_of_one_organisation(
     await life.send(ORG_OPERATOR, {"type": "StartLiquidation"})
     await life.on(12, 5, 10)
     await life.send(ORG_OPERATOR, {"type": "FinishLiquidation"})
-    await life.on(12, 5, 20)
+    # Not on 20 May at 10:00: the application clock's reminder fires at that very instant, and
+    # the time-skipping test server fails an update that lands in the same task as a timer
+    # ("invalid history builder state for action"), a test-server fault, not casework's.
+    await life.on(12, 5, 18)
     await life.send(ORG_OPERATOR, {"type": "ApplyForDeregistration"})
     await life.send(
         ORG_OPERATOR, {"type": "RecordCertificateReturned", "certificate": True, "seals": True}
