@@ -129,10 +129,13 @@ def replay_paper_file(
     now: datetime,
     calendar: WorkingDayCalendar,
     last_step_at: datetime | None = None,
+    *,
+    catch_up: bool = True,
 ) -> list[Step]:
     """Decide a paper file's steps in order, each as of its own date, against the state and the
     clocks as of that date. Between steps, only rungs due before the next step's date escalate;
-    after the last step, every rung due by `now`. Raises `PaperFileRefused` naming the step."""
+    after the last step (with `catch_up`), every rung due by `now`: the runtime leaves those to
+    its own catch-up, one instant at a time. Raises `PaperFileRefused` naming the step."""
     if not steps:
         raise PaperFileRefused(0, "empty_paper_file", "a paper file needs at least one step")
     decided: list[Step] = []
@@ -158,5 +161,6 @@ def replay_paper_file(
             Step(at=step.at, actor=step.actor, events=events, state=state, paper_index=index)
         )
         last_step_at = step.at
-    decided += escalations_until(lifecycle, state, now, calendar)
+    if catch_up:
+        decided += escalations_until(lifecycle, state, now, calendar)
     return decided

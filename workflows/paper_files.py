@@ -71,6 +71,9 @@ class PaperFiles(CaseCalendar):
                 workflow.now(),
                 self._calendar_of(request.holiday_notices),
                 self._last_step_at,
+                # what fell due after the last step is caught up by the run loop, one instant
+                # (and, for yearly cycles, one run) at a time: no append grows with the years
+                catch_up=False,
             )
         except PaperFileRefused as refused:
             raise ApplicationError(
