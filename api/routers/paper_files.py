@@ -20,7 +20,7 @@ from api import availability
 from api.deps import ActorDep, ServicesDep
 from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, PaperFileStepRefused
 from api.problems import ServiceUnavailable
-from api.scope import require_case_access, require_may_change
+from api.scope import require_case_access, require_may_change, require_opening_unit
 from domain.actors import Actor, Role
 from domain.calendar import SHANGHAI, WorkingDayCalendar, local_date
 from domain.errors import DomainError
@@ -111,6 +111,7 @@ async def import_paper_file(body: PaperFileIn, actor: ActorDep, services: Servic
     request = _request(services, actor, body)
     lifecycle = _opening_lifecycle(request.steps[0].command)
     _precheck(services, lifecycle, request)
+    require_opening_unit(actor, request.steps[0].command)  # the typist's unit, or a route
     year = local_date(request.steps[0].at).year
     for _attempt in range(ID_ATTEMPTS):
         async with availability.postgresql():
