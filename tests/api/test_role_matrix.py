@@ -42,15 +42,16 @@ READS = [
     "/queue",
 ]
 
-# role → expected status for: open a case, intake, grant an extension, list users, create a user
-WRITES: dict[str, tuple[int, int, int, int, int]] = {
-    "operator": (201, 200, 403, 403, 403),
-    "caseworker": (201, 200, 403, 403, 403),
-    "approver": (403, 403, 403, 403, 403),
-    "supervisor": (201, 200, 200, 403, 403),
-    "auditor": (403, 403, 403, 200, 403),
-    "admin": (403, 403, 403, 200, 201),
-    "integration": (403, 403, 403, 403, 403),
+# role → expected status for: open a case, intake, grant an extension, list users, create a
+# user, deactivate a user, list lockouts, lift a lockout
+WRITES: dict[str, tuple[int, ...]] = {
+    "operator": (201, 200, 403, 403, 403, 403, 403, 403),
+    "caseworker": (201, 200, 403, 403, 403, 403, 403, 403),
+    "approver": (403, 403, 403, 403, 403, 403, 403, 403),
+    "supervisor": (201, 200, 200, 403, 403, 403, 403, 403),
+    "auditor": (403, 403, 403, 200, 403, 403, 200, 403),
+    "admin": (403, 403, 403, 200, 201, 200, 200, 204),
+    "integration": (403, 403, 403, 403, 403, 403, 403, 403),
 }
 
 
@@ -110,11 +111,16 @@ async def test_tokens_of_unregistered_users_are_refused_in_production(
 
 @pytest.mark.parametrize("role", list(WRITES))
 async def test_writes_by_role(
-    strict_api: httpx.AsyncClient, tokens: dict[str, dict[str, str]], role: str
+    strict_api: httpx.AsyncClient,
+    tokens: dict[str, dict[str, str]],
+    engine: AsyncEngine,
+    role: str,
 ) -> None:
     api, headers = strict_api, tokens[role]
     expected = WRITES[role]
     fresh, in_intake = await _case(api, tokens), await _case(api, tokens, with_intake=True)
+    victim = f"v-{uuid.uuid4().hex[:6]}"
+    await registered(engine, Actor(user_id=victim, role=Role.OPERATOR, unit=UNIT))
     extension = {"type": "GrantExtension", "clock": "plan_approval", "by": 1, "reason": "补充材料"}
     new_user = {
         "user_id": f"u-{uuid.uuid4().hex[:6]}",
@@ -132,6 +138,9 @@ async def test_writes_by_role(
         ).status_code,
         (await api.get("/users", headers=headers)).status_code,
         (await api.post("/users", json=new_user, headers=headers)).status_code,
+        (await api.patch(f"/users/{victim}", json={"active": False}, headers=headers)).status_code,
+        (await api.get("/lockouts", headers=headers)).status_code,
+        (await api.delete(f"/lockouts/users/{victim}", headers=headers)).status_code,
     )
     assert got == expected
     assert (await api.post("/cases", json=report(unit=UNIT))).status_code == 401
