@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import headers, problems
+from api.codec_cors import CodecCors
 from api.deps import Services
 from api.gateway import CaseGateway
 from api.routers import (
@@ -17,18 +18,23 @@ from api.routers import (
     audit,
     auth,
     cases,
+    codec,
     console,
     health,
     paper_files,
     relief,
     socialorg,
+    stats,
     users,
+    vocabulary,
+    workbench,
 )
 from config.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
 from store.password_policy import WeakPassword
 from workers.client import connect
+from workers.keyring import payload_key_ring
 from workers.telemetry import configure_tracing
 
 DESCRIPTION = """
@@ -68,9 +74,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             raise RuntimeError(
                 "DATABASE_URL and TEMPORAL_ADDRESS must be set (casework dev sets both)"
             )
+        key_ring = payload_key_ring(settings)  # before anything starts: no keys, no API
         engine = make_engine(settings.database_url)
         # Lazy: the API starts (and /healthz answers 503) while Temporal is still down.
-        client = await connect(settings.temporal_address, settings.temporal_namespace, lazy=True)
+        client = await connect(
+            settings.temporal_address, settings.temporal_namespace, key_ring=key_ring, lazy=True
+        )
         app.state.services = Services(
             settings=settings,
             engine=engine,
@@ -89,17 +98,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     headers.install(app)
     _install_account_problems(app)
+    app.add_middleware(CodecCors, prefix=codec.PREFIX, origins=settings.codec_origins)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         return JSONResponse(
             status_code=422,
-            content={
-                "code": "invalid_request",
-                "message": "the request is not valid",
-                "details": errors,
-            },
+            content=problems.problem_body("invalid_request", "the request is not valid", errors),
         )
 
     for router in (
@@ -115,6 +121,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         console.router,
         relief.router,
         socialorg.router,
+        workbench.router,
+        stats.router,
+        vocabulary.router,
+        codec.router,
     ):
         app.include_router(router)
     return app

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from api.auth import InvalidToken
 from api.gateway import CaseNotFound, CommandRefused, PaperFileStepRefused, WorkerUnavailable
+from domain.catalogue import error_label
 from domain.errors import DomainError
 
 # Refusals that are about who acts, not what the case allows.
@@ -26,8 +27,17 @@ def refusal_status(code: str) -> int:
 
 class Problem(BaseModel):
     code: str
-    message: str
+    message: str = Field(description="The reason for staff, in Chinese (from GET /vocabulary)")
+    message_en: str = Field(description="The same in English, with the case's particulars")
     details: Any = None
+
+
+def problem_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """An error answer's body: the catalogue's Chinese reason, the English detail beside it."""
+    problem = Problem(
+        code=code, message=error_label(code) or message, message_en=message, details=details
+    )
+    return problem.model_dump(exclude_none=True)
 
 
 class InvalidInput(Exception):
@@ -46,7 +56,7 @@ class ServiceUnavailable(Exception):
 def _answer(
     status: int, code: str, message: str, details: Any = None, **headers: str
 ) -> JSONResponse:
-    body = Problem(code=code, message=message, details=details).model_dump(exclude_none=True)
+    body = problem_body(code, message, details)
     return JSONResponse(status_code=status, content=body, headers=headers or None)
 
 

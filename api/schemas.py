@@ -64,9 +64,12 @@ class HistoryEntry(BaseModel):
     version: int
     event_id: str
     type: str
+    type_label: str = Field(description="The event's Chinese name, from GET /vocabulary")
+    summary: str = Field(description="One line for staff, in Chinese, without personal data")
     schema_version: int
     actor: str = Field(description="The user id, or 'system' for timers")
     actor_role: str
+    actor_role_label: str = Field(description="The actor's role in Chinese")
     actor_unit: str
     occurred_at: datetime
     recorded_at: datetime

@@ -23,8 +23,7 @@ PublicKeysOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--public-key",
-        help="Anchor public key (PEM); repeat for rotated keys. "
-        "Default: derived from CASEWORK_ANCHOR_KEY_FILE when readable.",
+        help="锚定公钥（PEM），密钥轮换时可重复；默认取自可读的 CASEWORK_ANCHOR_KEY_FILE",
     ),
 ]
 
@@ -46,7 +45,7 @@ def public_keys(paths: list[Path] | None) -> dict[str, Ed25519PublicKey]:
 
 
 def anchor(json_out: JsonOpt = False) -> None:
-    """Anchor the ledger now: sign every stream's head and publish it (supervisors, auditors)."""
+    """立即锚定账本：签名并发布每条事件流的链尾（督办、审计）。"""
     result = call(lambda api: api.post("/audit/anchors", {}))
     if json_out:
         render.as_json(result)
@@ -60,17 +59,17 @@ def anchor(json_out: JsonOpt = False) -> None:
 def verify(
     keys: PublicKeysOpt = None,
     anchors: Annotated[
-        Path | None, typer.Option(help="Anchor directory (default CASEWORK_ANCHOR_DIR)")
+        Path | None, typer.Option(help="锚定目录（默认 CASEWORK_ANCHOR_DIR）")
     ] = None,
     database_url: Annotated[
-        str | None, typer.Option(help="Database (default DATABASE_URL); read access suffices")
+        str | None, typer.Option(help="数据库（默认 DATABASE_URL），只读权限即可")
     ] = None,
     latest: Annotated[
-        int | None, typer.Option(min=1, help="Check only the newest N anchors (default: all)")
+        int | None, typer.Option(min=1, help="只校验最新的 N 个锚定（默认全部）")
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Check the live ledger against every published anchor; exits 1 on any mismatch."""
+    """用每个已发布的锚定校验在用账本；有任何不符时退出码为 1。"""
     from store.anchor_audit import audit_ledger
     from store.db import make_engine
     from store.publisher import DirectoryPublisher
@@ -126,10 +125,10 @@ def _print_findings(report: LedgerAudit) -> None:
 
 def public_key(
     key_file: Annotated[
-        Path | None, typer.Option(help="Signing key (default CASEWORK_ANCHOR_KEY_FILE)")
+        Path | None, typer.Option(help="签名密钥（默认 CASEWORK_ANCHOR_KEY_FILE）")
     ] = None,
 ) -> None:
-    """Print the anchor public key (PEM) and its key id, for auditors."""
+    """输出锚定公钥（PEM）及其密钥编号，供审计使用。"""
     from store.signing import Signer, SigningKeyError, public_pem
 
     path = key_file or get_settings().anchor_key_file
@@ -145,8 +144,8 @@ def public_key(
     print(public_pem(signer.public_key).decode(), end="")
 
 
-def keygen(key_file: Annotated[Path, typer.Option(help="Where to write the new key")]) -> None:
-    """Make a new Ed25519 anchor signing key (file readable by its owner only)."""
+def keygen(key_file: Annotated[Path, typer.Option(help="新密钥的写入位置")]) -> None:
+    """生成新的 Ed25519 锚定签名密钥（文件仅所有者可读）。"""
     from store.signing import Signer
 
     if key_file.exists():

@@ -9,22 +9,60 @@ import typer
 from rich.markup import escape
 
 from casework import render
-from casework.cli_common import JsonOpt, call, send
+from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
+from casework.cli_schema import command_function
+from domain.case import GrantExtension
+from domain.catalogue import KINDS, STAGES, command_label
+from domain.rescue import RESCUE
 
-app = typer.Typer(help="List, read, audit and verify cases (案件).", no_args_is_help=True)
+KIND_HELP = "案件类型：" + " | ".join(f"{code}（{label}）" for code, label in KINDS.items())
 
 
-@app.command("list")
+def kind_code(kind: str) -> str:
+    for code, label in KINDS.items():
+        if kind in (code, label):
+            return code
+    return kind
+
+
+app = typer.Typer(cls=ChineseGroup, help="案件：列表、状态、历史、校验。", no_args_is_help=True)
+
+
+def stage_code(stage: str, kind: str | None) -> str:
+    """A stage as staff name it (在站) or as its code (in_stay); one line when it is unclear."""
+    kinds = [kind] if kind else list(STAGES)
+    codes = {
+        code for k in kinds for code, label in STAGES.get(k, {}).items() if stage in (code, label)
+    }
+    if len(codes) == 1:
+        return codes.pop()
+    if not codes:
+        render.errors.print(f"没有名为“{stage}”的阶段", soft_wrap=True, markup=False)
+    else:
+        render.errors.print(
+            f"“{stage}”在多种案件中含义不同，请同时指定 --kind", soft_wrap=True, markup=False
+        )
+    raise typer.Exit(2)
+
+
+@app.command("list", cls=ChineseCommand)
 def list_cases(
-    kind: Annotated[str | None, typer.Option(help="rescue | relief | social_org")] = None,
-    stage: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
-    overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue")] = None,
-    escalation_level: Annotated[int | None, typer.Option(min=0, max=3)] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="阶段，中文名称或代码，如 在站 / in_stay")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="单位")] = None,
+    overdue: Annotated[
+        bool | None, typer.Option("--overdue/--not-overdue", help="只看超期 / 未超期")
+    ] = None,
+    escalation_level: Annotated[int | None, typer.Option(min=0, max=3, help="督办级别 0–3")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="最多条数")] = 50,
     json_out: JsonOpt = False,
 ) -> None:
-    """Cases, most urgent first."""
+    """案件列表，最紧急的在前。"""
+    kind = kind_code(kind) if kind else None
+    stage = stage_code(stage, kind) if stage else None
     items = call(
         lambda api: api.get(
             "/cases",
@@ -39,63 +77,54 @@ def list_cases(
     render.as_json(items) if json_out else render.case_list(items)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def show(
     case_id: str,
     as_of: Annotated[
-        str | None, typer.Option(help="ISO time, e.g. 2026-11-29T09:00 (Shanghai)")
+        str | None, typer.Option(help="某一时刻（上海时间），如 2026-11-29T09:00")
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """A case's state from its ledger, now or as of a moment."""
+    """案件状态（按账本折叠），可查看某一时刻的状态。"""
     detail = call(lambda api: api.get(f"/cases/{case_id}", as_of=as_of))
     if json_out:
         render.as_json(detail)
         return
     render.console.print(
-        f"{detail['case_id']}  阶段: {detail['stage_label']}  版本: {detail['version']}"
+        f"{detail['case_id']}  阶段：{detail['stage_label']}  版本：{detail['version']}"
     )
-    render.as_json(detail["state"])
+    render.state(detail["kind"], detail["state"])
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def history(case_id: str, json_out: JsonOpt = False) -> None:
-    """Every event of a case: when, who, what, and its hash."""
+    """案件的全部事件：时间、操作人、事件、摘要和哈希。"""
     events = call(lambda api: api.get(f"/cases/{case_id}/history"))
     render.as_json(events) if json_out else render.history(case_id, events)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def verify(case_id: str, json_out: JsonOpt = False) -> None:
-    """Recompute the case's hash chain; exits 1 when it was altered."""
+    """重新计算案件的哈希链；被改动时退出码为 1。"""
     result = call(lambda api: api.get(f"/cases/{case_id}/verify"))
     render.as_json(result) if json_out else render.verification(result)
     if not result["valid"]:
         raise typer.Exit(1)
 
 
-@app.command()
-def extend(
-    case_id: str,
-    clock: Annotated[str, typer.Option(help="The clock's name, e.g. stay_limit")],
-    by: Annotated[
-        int, typer.Option(help="How many units (days, working days, hours) of the clock")
-    ],
-    reason: Annotated[str, typer.Option()],
-    json_out: JsonOpt = False,
-) -> None:
-    """Grant an extension (延期) of a clock: supervisors only."""
-    send(case_id, {"type": "GrantExtension", "clock": clock, "by": by, "reason": reason}, json_out)
+app.command("extend", help=command_label("GrantExtension"), cls=ChineseCommand)(
+    command_function(RESCUE, GrantExtension)  # GrantExtension is the same in every lifecycle
+)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def queue(json_out: JsonOpt = False) -> None:
-    """My work queue: open cases escalated to my level (督办队列)."""
+    """我的督办队列：升级到我这一级的未结案件。"""
     items = call(lambda api: api.get("/queue"))
     render.as_json(items) if json_out else render.case_list(items)
 
 
-@app.command("import")
+@app.command("import", cls=ChineseCommand)
 def import_paper_file(
     file: Annotated[
         typer.FileText,

@@ -11,6 +11,7 @@ from rich.markup import escape
 from casework import render
 from casework.api_client import ApiClient, ApiProblem, saved_token
 from config.settings import get_settings
+from domain.catalogue import error_label, field_label
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON instead of a table")]
 
@@ -24,13 +25,24 @@ def call(action: Callable[[ApiClient], Any]) -> Any:
     try:
         return action(client())
     except ApiProblem as problem:
-        label = "不可用 / unavailable" if problem.exit_code == 3 else "拒绝 / refused"
+        label = "不可用" if problem.exit_code == 3 else "拒绝"
+        reason = error_label(problem.code) if problem.status == 0 else problem.message
+        detail = _first_detail(problem.details)
         render.errors.print(
-            f"[red]{label}[/red] {escape(f'[{problem.code}]')} {escape(problem.message)}"
+            f"[red]{label}[/red] {escape(f'[{problem.code}]')} {escape(reason or problem.message)}"
+            + (f"：{escape(detail)}" if detail else ""),
+            soft_wrap=True,
         )
-        if problem.details:
-            render.errors.print(problem.details)
         raise typer.Exit(problem.exit_code) from None
+
+
+def _first_detail(details: Any) -> str:
+    """The first field a 422 names, as one short clause (the API lists them all)."""
+    if not isinstance(details, list) or not details or not isinstance(details[0], dict):
+        return ""
+    loc = [str(p) for p in details[0].get("loc", []) if not isinstance(p, int)]
+    names = [p for p in loc if p not in ("body",) and not p[:1].isupper()]
+    return field_label(names[-1]) if names else ""
 
 
 def send(case_id: str, command: dict[str, Any], json_out: bool) -> None:

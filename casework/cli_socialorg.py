@@ -1,42 +1,33 @@
-"""`casework social-org …`: social organisations from registration to deregistration (社会组织)."""
+"""`casework social-org …`: social organisations from registration to deregistration
+(社会组织), generated from the command models (casework/cli_schema.py), and the bureau's
+yearly batch view of inspections."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from casework import render
-from casework.cli_common import JsonOpt, call, send
+from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
+from casework.cli_schema import add_lifecycle_commands
 from domain.calendar import SHANGHAI
+from domain.catalogue import ENUMS
+from domain.socialorg import SOCIAL_ORG
 
 app = typer.Typer(
-    help="Social organisations: registration, yearly inspection, grades, exit (社会组织).",
+    cls=ChineseGroup,
+    help="社会组织：登记、年检、评估、注销。",
     no_args_is_help=True,
 )
+add_lifecycle_commands(app, SOCIAL_ORG)
 
-CaseId = Annotated[str, typer.Argument(help="The organisation's case, e.g. ORG-2026-000001")]
-Reason = Annotated[str, typer.Option(help="The reason, for the record")]
-Day = Annotated[str, typer.Option(help="A date, YYYY-MM-DD (default: today)")]
-STATUS_ZH = {
-    "due": "待报送",
-    "late": "逾期未报",
-    "filed": "已报送待检",
-    "pass": "合格",
-    "basic_pass": "基本合格",
-    "fail": "不合格",
-    "skipped": "当年免检",
-}
-LISTS_ZH = {"abnormal_activity": "活动异常名录", "serious_dishonesty": "严重违法失信名单"}
-DOCUMENTS = (
-    "application_form | articles | capital_proof | premises_proof | leaders_info | sponsor_approval"
-)
-
-
-def _day(value: str | None) -> str:
-    return (date.fromisoformat(value) if value else date.today()).isoformat()
+STATUS_ZH = ENUMS["InspectionStatus"]
+LISTS_ZH = ENUMS["OrgList"]
+ORG_TYPES_ZH = ENUMS["OrgType"]
 
 
 def _time(value: str | None) -> str:
@@ -45,305 +36,17 @@ def _time(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d")
 
 
-# --- registration ------------------------------------------------------------------------------
-
-
-@app.command()
-def apply(
-    org_type: Annotated[
-        str, typer.Option(help="social_group | social_service_agency | foundation")
-    ],
-    name: Annotated[str, typer.Option(help="The organisation's proposed name")],
-    unit: Annotated[str, typer.Option(help="The registration authority's unit")],
-    sponsor: Annotated[
-        str | None, typer.Option(help="业务主管单位; omit for direct registration")
-    ] = None,
-    document: Annotated[list[str] | None, typer.Option(help=DOCUMENTS)] = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Receive a registration application (登记申请); opens the organisation's case."""
-    command = {
-        "type": "ApplyForOrgRegistration",
-        "org_type": org_type,
-        "org_name": name,
-        "unit": unit,
-        "sponsor_unit": sponsor,
-        "documents": document or [],
-    }
-    result = call(lambda api: api.post("/cases", command))
-    render.as_json(result) if json_out else render.command_result(result)
-
-
-@app.command()
-def documents(
-    case_id: CaseId,
-    document: Annotated[list[str], typer.Option(help=DOCUMENTS)],
-    json_out: JsonOpt = False,
-) -> None:
-    """Missing documents arrived after the one-time notice (一次性告知)."""
-    send(case_id, {"type": "SubmitRegistrationDocuments", "documents": document}, json_out)
-
-
-@app.command()
-def register(
-    case_id: CaseId,
-    certificate: Annotated[str, typer.Option(help="The registration certificate's number")],
-    credit_code: Annotated[str, typer.Option(help="The 18-character unified social credit code")],
-    json_out: JsonOpt = False,
-) -> None:
-    """Register the organisation (准予登记): certificate and unified social credit code."""
-    command = {
-        "type": "RegisterOrganisation",
-        "certificate_number": certificate,
-        "credit_code": credit_code,
-    }
-    send(case_id, command, json_out)
-
-
-@app.command()
-def refuse(
-    case_id: CaseId,
-    reason: Annotated[list[str], typer.Option(help="One or more reasons")],
-    json_out: JsonOpt = False,
-) -> None:
-    """Refuse registration with written reasons (不予登记); closes the case."""
-    send(case_id, {"type": "RefuseOrgRegistration", "reasons": reason}, json_out)
-
-
-@app.command()
-def activity(
-    case_id: CaseId,
-    description: Annotated[str, typer.Option()],
-    held_on: Day = "",
-    json_out: JsonOpt = False,
-) -> None:
-    """Record an activity the organisation held (it is alive)."""
-    command = {"type": "RecordOrgActivity", "description": description, "held_on": _day(held_on)}
-    send(case_id, command, json_out)
-
-
-# --- the yearly inspection -----------------------------------------------------------------------
-
-
-@app.command()
-def report(
-    case_id: CaseId,
-    year: Annotated[int, typer.Option(help="The year the report covers")],
-    to: Annotated[str, typer.Option(help="sponsor | authority")],
-    json_out: JsonOpt = False,
-) -> None:
-    """Record the annual report's filing with the sponsor or the authority (年报)."""
-    send(case_id, {"type": "FileAnnualReport", "year": year, "recipient": to}, json_out)
-
-
-@app.command()
-def inspect(
-    case_id: CaseId,
-    year: Annotated[int, typer.Option()],
-    result: Annotated[
-        str, typer.Option(help="pass (合格) | basic_pass (基本合格) | fail (不合格)")
-    ],
-    findings: Annotated[str, typer.Option()] = "",
-    rectification_days: Annotated[int, typer.Option(min=1, max=365)] = 90,
-    json_out: JsonOpt = False,
-) -> None:
-    """Record the inspection result (年检结论); a fail sets a rectification deadline."""
-    command = {
-        "type": "RecordInspectionResult",
-        "year": year,
-        "result": result,
-        "findings": findings,
-        "rectification_days": rectification_days,
-    }
-    send(case_id, command, json_out)
-
-
-@app.command()
-def rectified(
-    case_id: CaseId,
-    year: Annotated[int, typer.Option()],
-    accepted: Annotated[bool, typer.Option("--accepted/--failed")],
-    note: Annotated[str, typer.Option()] = "",
-    json_out: JsonOpt = False,
-) -> None:
-    """Record whether the rectification after a failed inspection was accepted (整改)."""
-    command = {"type": "RecordRectification", "year": year, "accepted": accepted, "note": note}
-    send(case_id, command, json_out)
-
-
-@app.command()
-def delist(case_id: CaseId, reason: Reason, json_out: JsonOpt = False) -> None:
-    """Remove from the abnormal-activity list (移出活动异常名录)."""
-    send(case_id, {"type": "RemoveFromAbnormalList", "reason": reason}, json_out)
-
-
-# --- grades and penalties ----------------------------------------------------------------------
-
-
-@app.command("grade-apply")
-def grade_apply(case_id: CaseId, json_out: JsonOpt = False) -> None:
-    """Receive an application for grade evaluation (等级评估)."""
-    send(case_id, {"type": "ApplyForGradeEvaluation"}, json_out)
-
-
-@app.command("grade-propose")
-def grade_propose(
-    case_id: CaseId,
-    grade: Annotated[str, typer.Option(help="1A | 2A | 3A | 4A | 5A")],
-    json_out: JsonOpt = False,
-) -> None:
-    """Propose a grade; the public notice (公示) starts."""
-    send(case_id, {"type": "ProposeGrade", "grade": grade}, json_out)
-
-
-@app.command("grade-object")
-def grade_object(case_id: CaseId, reason: Reason, json_out: JsonOpt = False) -> None:
-    """File an objection to the proposed grade during its notice (异议)."""
-    send(case_id, {"type": "FileGradeObjection", "reason": reason}, json_out)
-
-
-@app.command("grade-decide")
-def grade_decide(
-    case_id: CaseId,
-    reason: Reason,
-    grade: Annotated[str | None, typer.Option(help="The final grade; omit for none")] = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Decide an objection (by someone not involved in the proposal)."""
-    send(case_id, {"type": "DecideGradeObjection", "grade": grade, "reason": reason}, json_out)
-
-
-@app.command()
-def penalty(
-    case_id: CaseId,
-    kind: Annotated[str, typer.Option(help="warning | fine | confiscation | suspension")],
-    reason: Reason,
-    fine_fen: Annotated[int, typer.Option(min=0, help="A fine's amount in fen (分)")] = 0,
-    json_out: JsonOpt = False,
-) -> None:
-    """Record an administrative penalty (行政处罚); a graded organisation is downgraded."""
-    command = {"type": "RecordOrgPenalty", "kind": kind, "reason": reason, "fine_fen": fine_fen}
-    send(case_id, command, json_out)
-
-
-# --- change, deregistration, forced exit -------------------------------------------------------
-
-
-@app.command("change-approved")
-def change_approved(
-    case_id: CaseId,
-    matter: Annotated[list[str], typer.Option(help="What changes: 名称, 住所, 法定代表人 …")],
-    approved_on: Day = "",
-    json_out: JsonOpt = False,
-) -> None:
-    """The sponsor approved a change: registration is due within 30 days."""
-    command = {
-        "type": "RecordChangeApproval",
-        "matters": matter,
-        "approved_on": _day(approved_on),
-    }
-    send(case_id, command, json_out)
-
-
-@app.command("change-register")
-def change_register(case_id: CaseId, json_out: JsonOpt = False) -> None:
-    """Register the approved change (变更登记)."""
-    send(case_id, {"type": "RegisterOrgChange"}, json_out)
-
-
-@app.command("deregistration-approved")
-def deregistration_approved(
-    case_id: CaseId, approved_on: Day = "", json_out: JsonOpt = False
-) -> None:
-    """The sponsor approved voluntary deregistration (注销)."""
-    command = {"type": "RecordDeregistrationApproval", "approved_on": _day(approved_on)}
-    send(case_id, command, json_out)
-
-
-@app.command()
-def liquidate(case_id: CaseId, json_out: JsonOpt = False) -> None:
-    """Liquidation starts (清算): the organisation may do nothing else meanwhile."""
-    send(case_id, {"type": "StartLiquidation"}, json_out)
-
-
-@app.command()
-def liquidated(case_id: CaseId, json_out: JsonOpt = False) -> None:
-    """Liquidation ended: apply for deregistration within 15 days."""
-    send(case_id, {"type": "FinishLiquidation"}, json_out)
-
-
-@app.command()
-def deregister_apply(case_id: CaseId, json_out: JsonOpt = False) -> None:
-    """Receive the deregistration application (注销登记申请)."""
-    send(case_id, {"type": "ApplyForDeregistration"}, json_out)
-
-
-@app.command()
-def returned(
-    case_id: CaseId,
-    certificate: Annotated[bool, typer.Option(help="The certificate came back")] = False,
-    seals: Annotated[bool, typer.Option(help="The seals came back")] = False,
-    json_out: JsonOpt = False,
-) -> None:
-    """Record the certificate and seals handed back (缴回证书印章)."""
-    command = {"type": "RecordCertificateReturned", "certificate": certificate, "seals": seals}
-    send(case_id, command, json_out)
-
-
-@app.command()
-def deregister(
-    case_id: CaseId,
-    notice: Annotated[str, typer.Option(help="The deregistration notice's reference (公告)")],
-    json_out: JsonOpt = False,
-) -> None:
-    """Deregister and publish the notice; closes the case."""
-    send(case_id, {"type": "CompleteDeregistration", "notice_reference": notice}, json_out)
-
-
-@app.command("propose-revocation")
-def propose_revocation(
-    case_id: CaseId,
-    ground: Annotated[list[str], typer.Option(help="One or more grounds")],
-    kind: Annotated[
-        str, typer.Option(help="revocation (撤销登记) | certificate_revocation (吊销)")
-    ] = "revocation",
-    json_out: JsonOpt = False,
-) -> None:
-    """Draft a forced exit; another approver decides it (four eyes)."""
-    send(case_id, {"type": "ProposeRevocation", "kind": kind, "grounds": ground}, json_out)
-
-
-@app.command("decide-revocation")
-def decide_revocation(
-    case_id: CaseId,
-    approve: Annotated[bool, typer.Option("--approve/--reject")],
-    reason: Reason,
-    json_out: JsonOpt = False,
-) -> None:
-    """Decide a revocation proposal (not by whoever drafted it)."""
-    send(case_id, {"type": "DecideRevocation", "approve": approve, "reason": reason}, json_out)
-
-
-# --- the bureau's yearly batch view ------------------------------------------------------------
-
-
-@app.command()
+@app.command(cls=ChineseCommand)
 def batch(
-    year: Annotated[
-        int | None, typer.Option(help="The year inspected (default: the open one)")
-    ] = None,
-    status: Annotated[
-        str | None, typer.Option(help="due | late | filed | pass | basic_pass | fail | skipped")
-    ] = None,
-    on_list: Annotated[
-        str | None, typer.Option("--list", help="abnormal_activity | serious_dishonesty")
-    ] = None,
-    org_type: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    year: Annotated[int | None, typer.Option(help="年检年度（默认当前年度）")] = None,
+    status: Annotated[str | None, typer.Option(help=" | ".join(STATUS_ZH))] = None,
+    on_list: Annotated[str | None, typer.Option("--list", help=" | ".join(LISTS_ZH))] = None,
+    org_type: Annotated[str | None, typer.Option(help=" | ".join(ORG_TYPES_ZH))] = None,
+    unit: Annotated[str | None, typer.Option(help="单位")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="最多条数")] = 100,
     json_out: JsonOpt = False,
 ) -> None:
-    """The yearly batch view (年检批量视图): which organisations are due, late, on which list."""
+    """年检批量视图：哪些组织待报、逾期、列入名录。"""
     params: dict[str, Any] = {
         "year": year,
         "status": status,
@@ -362,10 +65,10 @@ def batch(
     for item in items:
         table.add_row(
             item["case_id"],
-            item.get("org_type") or "",
+            ORG_TYPES_ZH.get(item.get("org_type") or "", item.get("org_type") or ""),
             str(item.get("inspection_year") or ""),
             item.get("status_label") or "",
-            ", ".join(item.get("lists", [])),
+            "、".join(LISTS_ZH.get(x, x) for x in item.get("lists", [])),
             item.get("grade") or "",
             "是" if item.get("zombie") else "",
             _time(item.get("next_due_at")),
@@ -373,18 +76,19 @@ def batch(
     render.console.print(table)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def summary(
-    year: Annotated[int | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
+    year: Annotated[int | None, typer.Option(help="年检年度（默认当前年度）")] = None,
+    unit: Annotated[str | None, typer.Option(help="单位")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Counts for a year: due, late, filed, each result, each list."""
+    """年检汇总：待报、逾期、已报、各结论和各名录的数量。"""
     counts = call(lambda api: api.get("/social-orgs/inspections/summary", year=year, unit=unit))
     if json_out:
         render.as_json(counts)
         return
-    table = Table(title=f"社会组织年检汇总 {year or '(当前年度)'}：共 {counts['total']} 家")
+    render.console.print(f"社会组织年检汇总 {year or '（当前年度）'}：共 {counts['total']} 家")
+    table = Table()
     table.add_column("项目")
     table.add_column("数量", justify="right")
     for status, n in counts["by_status"].items():

@@ -9,35 +9,30 @@ from rich.table import Table
 
 from casework import render
 from casework.cli_common import JsonOpt, call
+from casework.cli_errors import ChineseCommand, ChineseGroup
 from domain.actors import Role
+from domain.catalogue import ROLES
 
-app = typer.Typer(help="Users, roles and units (用户).", no_args_is_help=True)
+app = typer.Typer(cls=ChineseGroup, help="用户：角色和单位。", no_args_is_help=True)
 
-ROLE_ZH = {
-    "operator": "经办人",
-    "caseworker": "社工",
-    "approver": "审批人",
-    "supervisor": "督办",
-    "auditor": "审计",
-    "admin": "管理员",
-    "integration": "对接系统",
-}
+ROLE_ZH = ROLES
 
 
-@app.command("add")
+@app.command("add", cls=ChineseCommand)
 def add(
-    user: Annotated[str, typer.Option(help="User id, e.g. op-zhang")],
-    name: Annotated[str, typer.Option(help="Display name")],
-    role: Annotated[Role, typer.Option()],
-    unit: Annotated[str, typer.Option()] = "",
+    user: Annotated[str, typer.Option(help="用户名，如 op-zhang")],
+    name: Annotated[str, typer.Option(help="姓名")],
+    role: Annotated[Role, typer.Option(help="角色：" + " | ".join(ROLES))],
+    unit: Annotated[str, typer.Option(help="单位")] = "",
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+        str,
+        typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, help="密码"),
     ] = "",
     json_out: JsonOpt = False,
 ) -> None:
-    """Create a user or change one (name, role, unit, password); its tokens end.
+    """新建或修改用户（姓名、角色、单位、密码）；其已签发的令牌随即失效。
 
-    Passwords: at least 15 characters, not a common password, not containing the user id.
+    密码至少 15 个字符，不得是常见密码，不得包含用户名。
     """
     body = {
         "user_id": user,
@@ -51,13 +46,13 @@ def add(
         render.as_json(saved)
     else:
         render.console.print(
-            f"已保存用户 {saved['user_id']} ({ROLE_ZH.get(saved['role'], saved['role'])})"
+            f"已保存用户 {saved['user_id']}（{ROLE_ZH.get(saved['role'], saved['role'])}）"
         )
 
 
-@app.command("list")
+@app.command("list", cls=ChineseCommand)
 def list_all(json_out: JsonOpt = False) -> None:
-    """Every user with role and unit."""
+    """全部用户及其角色和单位。"""
     rows = call(lambda api: api.get("/users"))
     if json_out:
         render.as_json(rows)
@@ -84,26 +79,30 @@ def _change(user: str, change: dict[str, object], done: str, json_out: bool) -> 
         render.console.print(f"{done} {saved['user_id']}；其已签发的令牌立即失效")
 
 
-@app.command("deactivate")
-def deactivate(user: Annotated[str, typer.Argument()], json_out: JsonOpt = False) -> None:
-    """Stop a user: it can no longer sign in, and every token it holds stops working."""
+@app.command("deactivate", cls=ChineseCommand)
+def deactivate(
+    user: Annotated[str, typer.Argument(help="用户名")], json_out: JsonOpt = False
+) -> None:
+    """停用用户：不能再登录，其持有的令牌立即失效。"""
     _change(user, {"active": False}, "已停用用户", json_out)
 
 
-@app.command("activate")
-def activate(user: Annotated[str, typer.Argument()], json_out: JsonOpt = False) -> None:
-    """Let a stopped user sign in again (old tokens stay void)."""
+@app.command("activate", cls=ChineseCommand)
+def activate(
+    user: Annotated[str, typer.Argument(help="用户名")], json_out: JsonOpt = False
+) -> None:
+    """重新启用用户（停用前的令牌仍然无效）。"""
     _change(user, {"active": True}, "已启用用户", json_out)
 
 
-@app.command("move")
+@app.command("move", cls=ChineseCommand)
 def move(
-    user: Annotated[str, typer.Argument()],
-    role: Annotated[Role | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
+    user: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[Role | None, typer.Option(help="新角色：" + " | ".join(ROLES))] = None,
+    unit: Annotated[str | None, typer.Option(help="新单位")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Change a user's role and/or unit; it signs in again to act in the new one."""
+    """调整用户的角色或单位；用户须重新登录。"""
     change: dict[str, object] = {}
     if role is not None:
         change["role"] = role.value
@@ -112,9 +111,9 @@ def move(
     _change(user, change, "已调整用户", json_out)
 
 
-@app.command("lockouts")
+@app.command("lockouts", cls=ChineseCommand)
 def lockouts(json_out: JsonOpt = False) -> None:
-    """User ids and addresses locked now after too many failed sign-ins."""
+    """因登录失败次数过多而被锁定的用户名和地址。"""
     rows = call(lambda api: api.get("/lockouts"))
     if json_out:
         render.as_json(rows)
@@ -127,26 +126,25 @@ def lockouts(json_out: JsonOpt = False) -> None:
     render.console.print(table)
 
 
-@app.command("unlock")
+@app.command("unlock", cls=ChineseCommand)
 def unlock(
-    user: Annotated[str | None, typer.Argument(help="User id to unlock")] = None,
-    address: Annotated[str | None, typer.Option(help="Or an address (IP) to unlock")] = None,
+    user: Annotated[str | None, typer.Argument(help="要解锁的用户名")] = None,
+    address: Annotated[str | None, typer.Option(help="或要解锁的地址 (IP)")] = None,
 ) -> None:
-    """Lift a sign-in lockout of a user id or of an address."""
+    """解除用户名或地址的登录锁定。"""
     if (user is None) == (address is None):
-        render.errors.print("name a user id or --address, one of the two")
+        render.errors.print("请给出用户名或 --address，二者取一")
         raise typer.Exit(2)
     path = f"/lockouts/users/{user}" if user is not None else f"/lockouts/addresses/{address}"
     call(lambda api: api.request_bytes("DELETE", path))
     render.console.print(f"已解除锁定: {user or address}")
 
 
-@app.command("token")
+@app.command("token", cls=ChineseCommand)
 def service_token(
-    user: Annotated[str, typer.Argument(help="An integration account, e.g. verification-centre")],
-    days: Annotated[int, typer.Option(min=1, max=366)] = 90,
+    user: Annotated[str, typer.Argument(help="外部系统账户，如 verification-centre")],
+    days: Annotated[int, typer.Option(min=1, max=366, help="有效天数")] = 90,
 ) -> None:
-    """Issue a long-lived token for an integration account (printed; it ends when the account
-    changes or is deactivated)."""
+    """为外部系统账户签发长期令牌（打印出来；账户变更或停用时失效）。"""
     issued = call(lambda api: api.request("POST", f"/users/{user}/token", params={"days": days}))
     print(issued["access_token"])

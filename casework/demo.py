@@ -1,7 +1,9 @@
 """`casework demo`: seed a living set of cases across the three lifecycles, some of them paper
 files entered with their real (past) dates so that clocks have run out and escalated.
 
-Runs against a development API (it mints development tokens and uses X-Effective-At).
+Runs against a development API (it mints development tokens and uses X-Effective-At). A second
+run adds nothing: a case the demo opened before (same kind, unit and identifying fields, such
+as the location a person was found at) is found and left as it is.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ class Demo:
     http: httpx.Client
     tokens: dict[str, str] = field(default_factory=dict)
     opened: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    _first_events: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = field(
+        default_factory=dict
+    )
 
     def token(self, user_id: str) -> str:
         if user_id not in self.tokens:
@@ -67,10 +73,38 @@ class Demo:
         result: dict[str, Any] = response.json()
         return result
 
+    def _opened_before(self, kind: str, unit: str) -> list[tuple[str, dict[str, Any]]]:
+        """(case id, first event's payload) of every case of a kind and unit, read once."""
+        if (kind, unit) not in self._first_events:
+            headers = {"Authorization": f"Bearer {self.token('sup-wang')}"}
+            listed = self.http.get(
+                "/cases", params={"kind": kind, "unit": unit, "limit": 500}, headers=headers
+            )
+            listed.raise_for_status()
+            firsts = []
+            for item in listed.json():
+                history = self.http.get(f"/cases/{item['case_id']}/history", headers=headers)
+                history.raise_for_status()
+                firsts.append((item["case_id"], history.json()[0]["payload"]))
+            self._first_events[(kind, unit)] = firsts
+        return self._first_events[(kind, unit)]
+
     def open(
-        self, user_id: str, command: dict[str, Any], days_ago: float | None = None
+        self,
+        user_id: str,
+        command: dict[str, Any],
+        days_ago: float | None = None,
+        *,
+        kind: str,
+        same: tuple[str, ...],
     ) -> str | None:
-        case_id = self.send(user_id, "/cases", command, days_ago).get("case_id")
+        """Open a demo case, unless one with the same `same` fields exists: then None, so the
+        steps that follow are skipped too and a second run adds nothing."""
+        for known, payload in self._opened_before(kind, command["unit"]):
+            if all(payload.get(key) == command.get(key) for key in same):
+                self.found.append(known)
+                return None
+        case_id: str | None = self.send(user_id, "/cases", command, days_ago).get("case_id")
         if case_id:
             self.opened.append(case_id)
         return case_id
@@ -84,6 +118,12 @@ class Demo:
     ) -> None:
         if case_id:
             self.send(user_id, f"/cases/{case_id}/commands", command, days_ago)
+
+
+# How a demo case is recognised when the demo runs again.
+RESCUE: dict[str, Any] = {"kind": "rescue", "same": ("location",)}
+RELIEF: dict[str, Any] = {"kind": "relief", "same": ("reason",)}
+ORG: dict[str, Any] = {"kind": "social_org", "same": ("org_name",)}
 
 
 def _person(age: int, sex: str = "male", name: str = "无名氏") -> dict[str, Any]:
@@ -106,9 +146,11 @@ def seed_users(demo: Demo) -> None:
 def seed_rescue(demo: Demo) -> None:
     report = {"type": "ReportPerson", "source": "grid_patrol", "unit": STATION}
     # Found tonight, not yet taken in.
-    demo.open("op-zhang", {**report, "location": "世纪大道地铁站 3 号口"})
+    demo.open("op-zhang", {**report, "location": "世纪大道地铁站 3 号口"}, **RESCUE)
     # Refused help in a cold wave two days ago: the 24-hour revisit is overdue.
-    refused = demo.open("op-zhang", {**report, "location": "陆家嘴滨江步道"}, days_ago=2.2)
+    refused = demo.open(
+        "op-zhang", {**report, "location": "陆家嘴滨江步道"}, days_ago=2.2, **RESCUE
+    )
     demo.then(
         refused,
         "op-zhang",
@@ -116,7 +158,7 @@ def seed_rescue(demo: Demo) -> None:
         days_ago=2.1,
     )
     # Taken in five days ago; nobody has drafted the plan: plan approval escalated to L3.
-    waiting = demo.open("op-zhang", {**report, "location": "浦东南路公交站"}, days_ago=9)
+    waiting = demo.open("op-zhang", {**report, "location": "浦东南路公交站"}, days_ago=9, **RESCUE)
     demo.then(
         waiting,
         "op-zhang",
@@ -124,7 +166,7 @@ def seed_rescue(demo: Demo) -> None:
         days_ago=8.9,
     )
     # In the station for twelve days: the ten-day stay has run out.
-    staying = demo.open("op-zhang", {**report, "location": "张江地铁站"}, days_ago=12.5)
+    staying = demo.open("op-zhang", {**report, "location": "张江地铁站"}, days_ago=12.5, **RESCUE)
     demo.then(
         staying,
         "op-zhang",
@@ -133,7 +175,7 @@ def seed_rescue(demo: Demo) -> None:
     )
     demo.then(staying, "sw-li", {"type": "ClassifyPerson", "observed": []}, days_ago=12.3)
     # Refused to give any information: no help (办法 Art 6), the case closed.
-    refusing = demo.open("op-zhang", {**report, "location": "源深体育中心"}, days_ago=1)
+    refusing = demo.open("op-zhang", {**report, "location": "源深体育中心"}, days_ago=1, **RESCUE)
     demo.then(
         refusing,
         "op-zhang",
@@ -159,9 +201,9 @@ def seed_relief(demo: Demo) -> None:
         "papers": ["id_document", "household_register", "income_proof", "asset_declaration"],
         "reason": "失业, 子女就学",
     }
-    demo.open("op-qin", application)
+    demo.open("op-qin", application, **RELIEF)
     # A paper application received nine working days ago and never accepted.
-    late = demo.open("op-qin", {**application, "reason": "因病致贫"}, days_ago=14)
+    late = demo.open("op-qin", {**application, "reason": "因病致贫"}, days_ago=14, **RELIEF)
     demo.then(late, "op-qin", {"type": "AcceptAssistanceApplication"}, days_ago=13)
     # A low-income alert three weeks ago that nobody verified at the door.
     demo.open(
@@ -173,6 +215,8 @@ def seed_relief(demo: Demo) -> None:
             "per_capita_income_fen": 90_000,
         },
         days_ago=21,
+        kind="relief",
+        same=("household_ref",),
     )
 
 
@@ -198,6 +242,7 @@ def seed_social_orgs(demo: Demo) -> None:
             "sponsor_unit": "浦东新区科学技术委员会",
             "documents": documents,
         },
+        **ORG,
     )
     # An agency whose application has waited more than the 60 days the law allows.
     demo.open(
@@ -211,6 +256,7 @@ def seed_social_orgs(demo: Demo) -> None:
             "documents": documents,
         },
         days_ago=70,
+        **ORG,
     )
     # A foundation registered last spring, in its first inspection year.
     foundation = demo.open(
@@ -223,6 +269,7 @@ def seed_social_orgs(demo: Demo) -> None:
             "documents": documents[:-1],
         },
         days_ago=300,
+        **ORG,
     )
     first17 = "5" + CATEGORY[OrgType.FOUNDATION] + "310115MJ0654321"
     demo.then(

@@ -63,6 +63,8 @@ class EmbeddedTemporal:
     data_dir: Path
     port: int = 7233
     ui_port: int = 8233
+    # The Web UI decodes payloads through this codec server (the API's `/codec`).
+    ui_codec_endpoint: str | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -89,6 +91,8 @@ class EmbeddedTemporal:
             "warn",
             "--ui-disable-news-fetch",
         ]
+        if self.ui_codec_endpoint:
+            command += ["--ui-codec-endpoint", self.ui_codec_endpoint]
         for key in ALL_KEYS:
             command += [
                 "--search-attribute",

@@ -8,13 +8,20 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from domain.clocks import RUNG_LABELS_ZH, Rung
+from domain.catalogue import (
+    KINDS,
+    clock_label,
+    event_label,
+    field_label,
+    level_label,
+    role_label,
+    rung_label,
+    stage_label,
+)
+from domain.summaries import local_time, summary, value_label
 
 console = Console()
 errors = Console(stderr=True)
-
-KIND_ZH = {"rescue": "救助", "relief": "社会救助", "social_org": "社会组织"}
-LEVEL_ZH = {0: "正常", 1: "到期(L1)", 2: "逾期(L2)", 3: "逾期(L3)"}
 
 
 def as_json(data: Any) -> None:
@@ -24,14 +31,14 @@ def as_json(data: Any) -> None:
 def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
     table = Table(title="案件列表" + (f"（共 {total} 件）" if total else ""))
     for header in ("案件编号", "类型", "阶段", "单位", "督办级别", "下一到期", "超期"):
-        table.add_column(header)
+        table.add_column(header, no_wrap=header == "案件编号")  # an id is read whole
     for item in items:
         table.add_row(
             item["case_id"],
-            KIND_ZH.get(item["kind"], item["kind"]),
-            item.get("stage_label", item["stage"]),
+            KINDS.get(item["kind"], item["kind"]),
+            item.get("stage_label") or stage_label(item["kind"], item["stage"]),
             item.get("unit", ""),
-            LEVEL_ZH.get(item["escalation_level"], str(item["escalation_level"])),
+            level_label(item["escalation_level"]),
             _time(item.get("next_due_at")),
             "是" if item.get("overdue") else "",
         )
@@ -41,34 +48,67 @@ def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
 def history(case_id: str, events: list[dict[str, Any]]) -> None:
     table = Table(title=f"{case_id} 历史记录")
     for header in ("版本", "时间", "操作人", "事件", "摘要", "哈希"):
-        table.add_column(header)
+        table.add_column(header, no_wrap=header in ("版本", "哈希"))
     for e in events:
         table.add_row(
             str(e["version"]),
             _time(e["occurred_at"]),
-            f"{e['actor']} ({e['actor_role']})",
-            e["type"],
-            summary(e["type"], e["payload"]),
+            _actor(e),
+            e.get("type_label") or event_label(e["type"]),
+            e.get("summary") or summary(e["type"], e["payload"]),
             e["hash"][:12],
         )
     console.print(table)
 
 
-def summary(type_: str, payload: dict[str, Any]) -> str:
-    """A one-line summary of an event, without personal data."""
-    if type_ == "ClockStarted":
-        clock = payload["clock"]
-        return f"{clock['spec']['label_zh']} 到期 {_time(clock['due_at'])}"
-    if type_ == "ClockEscalated":
-        return f"{payload['clock']}: {RUNG_LABELS_ZH.get(Rung(payload['rung']), payload['rung'])}"
-    if type_ == "ClockExtended":
-        return f"{payload['clock']['spec']['label_zh']} 延期至 {_time(payload['clock']['due_at'])}"
-    if type_ == "ClockStopped":
-        return f"{payload['clock']} 停止"
-    for key in ("reason", "reasons", "stage", "categories", "source"):
-        if key in payload:
-            return f"{key}: {payload[key]}"
-    return ""
+def state(kind: str, body: dict[str, Any]) -> None:
+    """A case's state for staff: every field by its label, values by theirs, times local."""
+    for line in _state_lines(kind, body, 0):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
+def _state_lines(kind: str, value: Any, depth: int, key: str = "") -> list[str]:
+    pad = "  " * depth
+    if isinstance(value, dict):
+        lines: list[str] = []
+        for name, inner in value.items():
+            if inner in (None, "", [], {}):
+                continue
+            label = field_label(name)
+            if name == "clocks" and isinstance(inner, dict):
+                lines.append(f"{pad}{label}：")
+                lines += [f"{pad}  {_clock(key, clock)}" for key, clock in inner.items()]
+                continue
+            if isinstance(inner, dict | list):
+                lines.append(f"{pad}{label}：")
+                lines += _state_lines(kind, inner, depth + 1, name)
+            else:
+                lines.append(f"{pad}{label}：{_value(kind, name, inner)}")
+        return lines
+    if isinstance(value, list):
+        lines = []
+        for item in value:
+            if isinstance(item, dict | list):
+                lines.append(f"{pad}-")
+                lines += _state_lines(kind, item, depth + 1, key)
+            else:
+                lines.append(f"{pad}- {_value(kind, key, item)}")
+        return lines
+    return [f"{pad}{_value(kind, key, value)}"]
+
+
+def _clock(name: str, clock: dict[str, Any]) -> str:
+    """One running clock in a line: its name, when it is due, where it stands on the ladder."""
+    line = f"{clock_label(name)}：{local_time(clock.get('due_at'))} 到期，{rung_label(clock['reached'])}"
+    return line + ("（已暂停）" if clock.get("paused_at") else "")
+
+
+def _value(kind: str, name: str, value: Any) -> str:
+    if name == "stage" and isinstance(value, str):
+        return stage_label(kind, value)
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        return local_time(value)  # an instant: Shanghai time
+    return value_label(name, value)
 
 
 def verification(result: dict[str, Any]) -> None:
@@ -82,21 +122,32 @@ def verification(result: dict[str, Any]) -> None:
         )
 
 
+def _actor(entry: dict[str, Any]) -> str:
+    if entry["actor_role"] == "system":
+        return role_label("system")
+    return f"{entry['actor']}（{role_label(entry['actor_role'])}）"
+
+
 def command_result(result: dict[str, Any]) -> None:
     if result.get("status") == "pending":
-        console.print(f"[yellow]已受理，待记录[/yellow] {result['case_id']}: {result['message']}")
+        console.print(f"[yellow]已受理，待记录[/yellow] {result['case_id']}：数据库恢复后自动记录")
         return
     console.print(
-        f"[green]已记录[/green] {result['case_id']} 版本 {result['version']} 阶段 {result['stage']}: "
-        + ", ".join(result["events"])
+        f"[green]已记录[/green] {result['case_id']} 版本 {result['version']} "
+        f"阶段 {stage_label(_kind(result['case_id']), result['stage'])}: "
+        + "、".join(event_label(e) for e in result["events"])
     )
 
 
-def _time(value: str | None) -> str:
-    if not value:
+def _kind(case_id: str) -> str:
+    from domain.errors import DomainError
+    from domain.registry import kind_of_case
+
+    try:
+        return kind_of_case(case_id).kind
+    except DomainError:
         return ""
-    from datetime import datetime
 
-    from domain.calendar import SHANGHAI
 
-    return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+def _time(value: str | None) -> str:
+    return local_time(value)

@@ -24,6 +24,7 @@ from store.roles import APP_ROLE, as_role, enable_app_login
 from store.signing import Signer
 from workers.anchoring import anchoring_from_files, ensure_anchor_schedule
 from workers.client import connect
+from workers.keyring import payload_key_ring
 from workers.telemetry import configure_tracing
 from workers.worker import build_worker, run_until_stopped
 
@@ -40,12 +41,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     """A worker process: as many as load needs, on the same task queue."""
     if not settings.database_url or not settings.temporal_address:
         raise RuntimeError("DATABASE_URL and TEMPORAL_ADDRESS must be set")
+    key_ring = payload_key_ring(settings)  # before anything starts: no keys, no worker
     configure_tracing("casework-worker")
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
     engine = make_engine(settings.database_url, pre_ping=False)
-    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    client = await connect(
+        settings.temporal_address, settings.temporal_namespace, key_ring=key_ring
+    )
     ledger = Ledger(engine)
     worker = build_worker(
         client,
@@ -102,8 +106,17 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
     temporal = (
         None
         if settings.temporal_address
-        else EmbeddedTemporal(settings.data_dir / "temporal", ports.temporal, ports.temporal_ui)
+        else EmbeddedTemporal(
+            settings.data_dir / "temporal",
+            ports.temporal,
+            ports.temporal_ui,
+            ui_codec_endpoint=f"http://{host}:{ports.api}/codec",
+        )
     )
+    if temporal is not None and not settings.codec_origins_setting:
+        # The embedded UI's origins may call the API's codec endpoint from the browser.
+        ui_origins = f"http://127.0.0.1:{ports.temporal_ui},http://localhost:{ports.temporal_ui}"
+        settings = settings.model_copy(update={"codec_origins_setting": ui_origins})
     if temporal is not None:
         ensure_port_free("127.0.0.1", ports.temporal, "Temporal frontend")
         ensure_port_free("127.0.0.1", ports.temporal_ui, "Temporal Web UI")
@@ -189,6 +202,7 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
     ]
     if own_temporal:
         lines.append(f"  Temporal UI    http://127.0.0.1:{ports.temporal_ui}")
+        lines.append(f"  codec server   {api}/codec   (docs/payload-encryption.md)")
     lines.append(
         "  PostgreSQL     "
         + (

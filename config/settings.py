@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Long enough for HS256 (RFC 7518 §3.2); refused outside development.
@@ -105,6 +106,15 @@ class Settings(BaseSettings):
         default=60, ge=1, le=24 * 60, alias="CASEWORK_ANCHOR_INTERVAL_MINUTES"
     )
 
+    # Temporal payload encryption (workers/codec.py): "id:base64key,id:base64key", the first
+    # key seals, all open. Or a file of the same entries (one a line), e.g. a mounted secret.
+    # Outside development one of the two is required; development makes a key under data_dir.
+    payload_keys: SecretStr | None = Field(default=None, alias="CASEWORK_PAYLOAD_KEYS")
+    payload_keys_file: Path | None = Field(default=None, alias="CASEWORK_PAYLOAD_KEYS_FILE")
+    # Browser origins (comma-separated) of the Temporal Web UI that may call the codec
+    # endpoint; empty means CASEWORK_TEMPORAL_UI_URL's origin.
+    codec_origins_setting: str = Field(default="", alias="CASEWORK_CODEC_ORIGINS")
+
     # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps:
     # on in development; in production only when the bureau opts in for the migration period.
     backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
@@ -114,6 +124,14 @@ class Settings(BaseSettings):
         if self.backdating_setting is not None:
             return self.backdating_setting
         return self.development
+
+    @property
+    def codec_origins(self) -> list[str]:
+        listed = [o.strip().rstrip("/") for o in self.codec_origins_setting.split(",")]
+        if any(listed):
+            return [o for o in listed if o]
+        ui = urlsplit(self.temporal_ui_url)
+        return [f"{ui.scheme}://{ui.netloc}"]
 
     @property
     def development(self) -> bool:

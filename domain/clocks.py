@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.calendar import WorkingDayCalendar, end_of_day, local_date
+from domain.catalogue import clock_label, rung_label
 
 
 class ClockUnit(StrEnum):
@@ -32,13 +34,8 @@ class Rung(IntEnum):
     L3_LEADERSHIP = 3  # bureau leadership
 
 
-RUNG_LABELS_ZH = {
-    Rung.NONE: "正常",
-    Rung.REMINDER: "提醒",
-    Rung.L1_DUE: "到期",
-    Rung.L2_OVERDUE: "逾期(区局)",
-    Rung.L3_LEADERSHIP: "逾期(局领导)",
-}
+# The rungs' Chinese names: a view of the catalogue.
+RUNG_LABELS_ZH = {rung: rung_label(rung.value) for rung in Rung}
 
 
 class LadderPolicy(BaseModel):
@@ -73,11 +70,23 @@ class ClockSpec(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
-    label_zh: str
+    # Stored with the spec in every clock event; new specs take it from the catalogue.
+    label_zh: str = ""
     unit: ClockUnit
     amount: int = Field(gt=0)
     rule: str  # the source of the number, e.g. "民发〔2021〕57号 Art 15"
     ladder: LadderPolicy = DEFAULT_LADDER
+
+    @model_validator(mode="before")
+    @classmethod
+    def _label_from_catalogue(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and not data.get("label_zh")
+            and isinstance(data.get("name"), str)
+        ):
+            return {**data, "label_zh": clock_label(data["name"])}
+        return data
 
     @model_validator(mode="after")
     def _fixed_date_exists(self) -> ClockSpec:

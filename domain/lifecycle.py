@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import TypeAdapter
 
 from domain.case import AUDIT_ONLY_EVENTS, CaseState
+from domain.catalogue import KINDS, STAGES
 from domain.messages import Command, DecisionContext, Event
 
 S = TypeVar("S", bound=CaseState)
@@ -22,14 +23,12 @@ class Lifecycle(Generic[S]):
 
     kind: str  # rescue | relief | social_org
     id_prefix: str  # RSC, REL, ORG: case ids read RSC-2026-000123
-    label_zh: str
     state_type: type[S]
     command_union: Any  # the discriminated union of the lifecycle's commands
     event_union: Any  # the discriminated union of its events
     decide: Callable[[S, Any, DecisionContext], list[Event]]
     evolve: Callable[[S, Any], S]
     opening_commands: frozenset[str]  # command types that may open a new case
-    stage_labels_zh: Mapping[str, str] = field(default_factory=dict)
     # (event type, stored schema version) -> function lifting the payload one version up
     upcasters: Mapping[tuple[str, int], Upcaster] = field(default_factory=dict)
     # Lifecycle-specific read-model fields for lists and boards; never personal data.
@@ -41,6 +40,16 @@ class Lifecycle(Generic[S]):
 
     commands: TypeAdapter[Any] = field(init=False, repr=False)
     events: TypeAdapter[Any] = field(init=False, repr=False)
+
+    @property
+    def label_zh(self) -> str:
+        """The lifecycle's Chinese name, from the catalogue."""
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def stage_labels_zh(self) -> Mapping[str, str]:
+        """The lifecycle's stages in Chinese, from the catalogue."""
+        return STAGES.get(self.kind, {})
 
     @property
     def command_types(self) -> tuple[type[Command], ...]:

@@ -14,7 +14,6 @@ import os
 os.environ["CASEWORK_ENV"] = "development"
 
 import asyncio
-import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -25,7 +24,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -34,9 +32,12 @@ from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head
 from store.roles import APP_ROLE, as_role, enable_app_login
-from tests.servers import binary, register_search_attributes
+from tests.servers import binary, converter, register_search_attributes, session_key_ring
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
+
+# Made before any test starts a process (a worker, the CLI), so every one inherits the same ring.
+session_key_ring()
 
 
 def _server_url() -> Iterator[str]:
@@ -138,7 +139,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=list(ALL_KEYS),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
         interceptors=[TracingInterceptor()],
     )
     yield env
@@ -151,7 +152,7 @@ async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     timers, or retry the activities, of workflows other tests left behind."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
         interceptors=[TracingInterceptor()],
     )
     await register_search_attributes(env.client)

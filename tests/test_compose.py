@@ -30,6 +30,7 @@ SECRETS = {
     "CASEWORK_SECRET_KEY": "s" * 48,
     "POSTGRES_PASSWORD": "owner-password-for-the-test",
     "CASEWORK_DB_APP_PASSWORD": "app-password-for-the-test",
+    "CASEWORK_PAYLOAD_KEYS": "k1:" + "A" * 43 + "=",
 }
 
 

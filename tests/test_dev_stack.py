@@ -33,7 +33,10 @@ class Stack:
         self.root = root
         self.api_port, self.temporal_port, self.ui_port = _free_port(), _free_port(), _free_port()
         self.env = {
-            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")
+            k: v
+            for k, v in os.environ.items()
+            # As a newcomer runs it: no servers, and no payload keys (dev makes its own).
+            if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS", "CASEWORK_PAYLOAD_KEYS")
         } | {
             "CASEWORK_CONFIG_DIR": str(root / "config"),
             "CASEWORK_API_URL": f"http://127.0.0.1:{self.api_port}",
@@ -134,6 +137,10 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     assert (
         httpx.get(f"http://127.0.0.1:{stack.ui_port}", timeout=5).status_code == 200
     )  # Temporal UI
+    # The UI decodes through the API's codec endpoint, with the key dev made for itself.
+    ui_settings = httpx.get(f"http://127.0.0.1:{stack.ui_port}/api/v1/settings", timeout=5).json()
+    assert ui_settings["Codec"]["Endpoint"] == f"{stack.env['CASEWORK_API_URL']}/codec"
+    assert (stack.root / "data" / "payload-keys").exists()
 
     login = stack.cli(
         "login", "--user", "op-zhang", "--role", "operator", "--unit", "浦东新区救助管理站"

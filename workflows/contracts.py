@@ -18,7 +18,7 @@ REFRESH_CALENDAR_SIGNAL = "refresh_calendar"
 STATE_QUERY = "state"
 # How many answered command ids a case remembers (carried across continue-as-new), so a retry
 # that reaches a new run still gets the first answer; the API keeps keys for longer.
-ANSWERED_MEMORY = 500
+ANSWERED_MEMORY = 200
 
 
 class CommandResult(BaseModel):

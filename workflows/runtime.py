@@ -105,7 +105,11 @@ class CaseWorkflow(PaperFiles):
             try:
                 await workflow.wait_condition(lambda: self._version > 0, timeout=grace)
             except TimeoutError:
-                return CaseOutcome(case_id=self._case_id, version=0, stage="abandoned")
+                if not self._is_decide_once or not self._pending:
+                    return CaseOutcome(case_id=self._case_id, version=0, stage="abandoned")
+                # An accepted opening still waits for the ledger (PostgreSQL down): it is
+                # recorded when the ledger answers, never abandoned.
+                await workflow.wait_condition(lambda: self._version > 0)
         while True:
             await self._sleep_until_next_alarm()
             if self._is_decide_once:

@@ -1,14 +1,13 @@
-// casework supervisor console: a board of overdue and escalated cases, and each case's
-// timeline, state as of a moment and chain verification. Talks to the same HTTP API.
+// casework console: the operators' workbench, the supervisors' board and statistics, and each
+// case's page. Talks to the same HTTP API with the signed-in user's token. Every label a staff
+// member reads comes from the server's catalogue (GET /vocabulary) or the lifecycles' own
+// Chinese names (GET /lifecycles); times are shown in Asia/Shanghai.
 "use strict";
-
-const KIND = { rescue: "救助", relief: "社会救助", social_org: "社会组织" };
-const LEVEL = { 0: "正常", 1: "L1 到期", 2: "L2 逾期·区局", 3: "L3 逾期·局领导" };
-const RUNG = { 0: "提醒", 1: "到期(L1)", 2: "逾期(L2)", 3: "逾期(L3)" };
-const ROLE = { operator: "经办人", caseworker: "社工", approver: "审批人", supervisor: "督办", auditor: "审计", admin: "管理员" };
 
 const view = document.getElementById("view");
 const token = () => sessionStorage.getItem("casework.token");
+const me = () => JSON.parse(sessionStorage.getItem("casework.me") || "null");
+const TZ = "Asia/Shanghai";
 
 function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -16,36 +15,93 @@ function esc(value) {
 
 function time(value) {
   if (!value) return "";
-  return new Date(value).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+  return new Date(value).toLocaleString("zh-CN", { timeZone: TZ, hour12: false });
 }
 
-async function api(path) {
-  const response = await fetch(path, { headers: token() ? { Authorization: `Bearer ${token()}` } : {} });
-  if (response.status === 401) { signOut(); throw new Error("请重新登录"); }
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${body.code || response.status}: ${body.message || ""}`);
-  return body;
+function day(value) {
+  if (!value) return "";
+  return new Date(value).toLocaleDateString("zh-CN", { timeZone: TZ });
 }
 
-function summary(event) {
-  const p = event.payload || {};
-  switch (event.type) {
-    case "ClockStarted": return `${p.clock.spec.label_zh} 到期 ${time(p.clock.due_at)}`;
-    case "ClockEscalated": return `${p.clock}: ${RUNG[p.rung] ?? p.rung}`;
-    case "ClockExtended": return `${p.clock.spec.label_zh} 延期至 ${time(p.clock.due_at)}：${p.reason}`;
-    case "ClockStopped": return `${p.clock} 停止（${p.reason}）`;
-    case "AttemptRefused": return `被拒绝的操作 ${p.command}：${p.reason}`;
-    default:
-      for (const key of ["reason", "reasons", "decision", "stage", "categories", "source", "outcome"]) {
-        if (key in p) return `${key}: ${typeof p[key] === "object" ? JSON.stringify(p[key]) : p[key]}`;
-      }
-      return "";
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body.message || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
   }
 }
 
+async function api(path) {
+  const response = await fetch(path, { headers: authHeaders() });
+  if (response.status === 401) { signOut(); throw new ApiError(401, { message: "请重新登录" }); }
+  const body = await response.json();
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body;
+}
+
+// Commands are sent by sendCommand() (send.js): one Idempotency-Key per user action.
+
+// --- the catalogue: every Chinese label, from the server ------------------------------------
+
+const catalogue = { vocabulary: null, lifecycles: null, settings: null };
+
+async function loadCatalogue() {
+  if (catalogue.vocabulary === null) {
+    try { catalogue.vocabulary = await api("/vocabulary"); } catch (_) { catalogue.vocabulary = {}; }
+  }
+  if (catalogue.lifecycles === null) {
+    const list = await api("/lifecycles");
+    catalogue.lifecycles = Object.fromEntries(list.map((lc) => [lc.kind, lc]));
+  }
+  if (catalogue.settings === null) catalogue.settings = await api("/workbench/settings");
+  return catalogue;
+}
+
+function lookup(section, code, kind) {
+  const table = (catalogue.vocabulary || {})[section] || {};
+  let entry = kind && table[kind] && typeof table[kind] === "object" ? table[kind][code] : undefined;
+  if (entry === undefined) entry = table[code];
+  if (entry && typeof entry === "object") entry = entry.label ?? entry.zh ?? entry.label_zh;
+  return entry;
+}
+
+function clockLabel(name) {
+  const direct = lookup("clocks", name);
+  if (direct) return direct;
+  for (const [prefix, template] of Object.entries((catalogue.vocabulary || {}).clock_families || {})) {
+    if (name.startsWith(prefix)) return template.replace("{}", name.slice(prefix.length));
+  }
+  return name;
+}
+
+const label = {
+  command: (type) => lookup("commands", type) ?? type,
+  event: (type) => lookup("events", type) ?? type,
+  field: (name) => lookup("fields", name) ?? name,
+  value: (value, enumName) => lookup("enums", value, enumName) ?? value,
+  role: (role) => lookup("roles", role) ?? role,
+  rung: (rung) => lookup("rungs", String(rung)) ?? String(rung),
+  error: (code) => lookup("errors", code),
+  clock: clockLabel,
+  kind: (kind) => lookup("kinds", kind) ?? catalogue.lifecycles?.[kind]?.label_zh ?? kind,
+  stage: (kind, stage) => lookup("stages", stage, kind) ?? catalogue.lifecycles?.[kind]?.stages?.[stage] ?? stage,
+};
+
+// A case's escalation level as lists show it (正常, 到期(L1), 逾期(L2), 逾期(L3)).
+function level(n) {
+  return lookup("levels", String(n > 0 ? n : 0)) ?? (n > 0 ? `L${n}` : "");
+}
+
+// --- signing in and out ---------------------------------------------------------------------
+
+// District roles may read Temporal's sealed payloads in its Web UI: the codec cookie lets the
+// UI's browser calls to /codec/decode sign in as this user (docs/payload-encryption.md).
+const CODEC_ROLES = new Set(["supervisor", "auditor", "admin"]);
+
 function signOut() {
+  fetch("/codec/session", { method: "DELETE" });
   sessionStorage.removeItem("casework.token");
-  sessionStorage.removeItem("casework.user");
+  sessionStorage.removeItem("casework.me");
   location.hash = "#/login";
 }
 
@@ -66,15 +122,31 @@ function renderLogin(message) {
       body: JSON.stringify({ user_id: form.get("user_id"), password: form.get("password") }),
     });
     const body = await response.json();
-    if (!response.ok) { renderLogin(body.message || "登录失败"); return; }
+    if (!response.ok) { renderLogin(response.status === 401 ? "用户或密码不正确" : "登录失败"); return; }
     sessionStorage.setItem("casework.token", body.access_token);
-    sessionStorage.setItem("casework.user", `${body.user_id}（${ROLE[body.role] || body.role}${body.unit ? "，" + body.unit : ""}）`);
-    location.hash = "#/board";
+    if (CODEC_ROLES.has(body.role)) {
+      await fetch("/codec/session", { method: "POST", headers: { Authorization: `Bearer ${body.access_token}` } });
+    }
+    sessionStorage.setItem("casework.me", JSON.stringify({ user_id: body.user_id, role: body.role, unit: body.unit }));
+    location.hash = ["supervisor", "auditor", "admin"].includes(body.role) ? "#/board" : "#/work";
   });
 }
 
+// --- the supervisors' board -----------------------------------------------------------------
+
+function caseRow(c) {
+  return `
+    <tr class="level-${c.escalation_level}" data-case="${esc(c.case_id)}">
+      <td><a href="#/case/${encodeURIComponent(c.case_id)}">${esc(c.case_id)}</a></td>
+      <td>${esc(label.kind(c.kind))}</td><td>${esc(label.stage(c.kind, c.stage))}</td><td>${esc(c.unit)}</td>
+      <td class="level">${esc(level(c.escalation_level))}</td><td>${esc(time(c.next_due_at))}</td>
+    </tr>`;
+}
+
+const CASE_HEAD = "<tr><th>案件编号</th><th>类型</th><th>阶段</th><th>单位</th><th>督办级别</th><th>到期时间</th></tr>";
+
 async function renderBoard() {
-  const [overdue, escalated] = await Promise.all([
+  const [overdue, onTime] = await Promise.all([
     api("/cases?overdue=true&include_closed=false&sort=escalation&limit=500"),
     api("/cases?include_closed=false&sort=escalation&limit=500&escalation_level=0"),
   ]);
@@ -85,72 +157,44 @@ async function renderBoard() {
   }
   const unitRows = Object.entries(counts).map(([unit, n]) =>
     `<tr><td>${esc(unit)}</td><td class="level-1">${n[1]}</td><td class="level-2">${n[2]}</td><td class="level-3">${n[3]}</td></tr>`).join("");
-  const caseRows = overdue.map((c) => `
-    <tr class="level-${c.escalation_level}" data-case="${esc(c.case_id)}">
-      <td><a href="#/case/${encodeURIComponent(c.case_id)}">${esc(c.case_id)}</a></td>
-      <td>${esc(KIND[c.kind] || c.kind)}</td><td>${esc(c.stage_label)}</td><td>${esc(c.unit)}</td>
-      <td class="level">${esc(LEVEL[c.escalation_level] ?? c.escalation_level)}</td><td>${esc(time(c.next_due_at))}</td>
-    </tr>`).join("");
   view.innerHTML = `
     <section><h2>各单位督办情况</h2>
-      <table id="units"><thead><tr><th>单位</th><th>L1 到期</th><th>L2 逾期·区局</th><th>L3 逾期·局领导</th></tr></thead>
+      <table id="units"><thead><tr><th>单位</th><th>${esc(level(1))}</th><th>${esc(level(2))}</th><th>${esc(level(3))}</th></tr></thead>
       <tbody>${unitRows || '<tr><td colspan="4">暂无超期案件</td></tr>'}</tbody></table></section>
     <section><h2>超期与督办案件（${overdue.length}）</h2>
-      <table id="overdue"><thead><tr><th>案件编号</th><th>类型</th><th>阶段</th><th>单位</th><th>督办级别</th><th>到期时间</th></tr></thead>
-      <tbody>${caseRows || '<tr><td colspan="6">暂无</td></tr>'}</tbody></table></section>
-    <p>在办且未超期案件：${escalated.length}</p>`;
-}
-
-async function renderCase(caseId, asOf) {
-  const query = asOf ? `?as_of=${encodeURIComponent(asOf)}` : "";
-  const [history, verify, detail] = await Promise.all([
-    api(`/cases/${encodeURIComponent(caseId)}/history`),
-    api(`/cases/${encodeURIComponent(caseId)}/verify`),
-    api(`/cases/${encodeURIComponent(caseId)}${query}`),
-  ]);
-  const rows = history.map((e) => `
-    <tr><td>${e.version}</td><td>${esc(time(e.occurred_at))}</td><td>${esc(e.actor)}（${esc(ROLE[e.actor_role] || e.actor_role)}）</td>
-    <td>${esc(e.type)}</td><td>${esc(summary(e))}</td><td class="hash" title="${esc(e.hash)}">${esc(e.hash.slice(0, 16))}</td></tr>`).join("");
-  const state = detail.state || {};
-  const details = ["plan", "plans", "decision", "decisions", "appeal", "registration", "inspection", "person", "household"]
-    .filter((key) => key in state && state[key] !== null)
-    .map((key) => `<h3>${esc(key)}</h3><pre>${esc(JSON.stringify(state[key], null, 2))}</pre>`).join("");
-  view.innerHTML = `
-    <h2>${esc(caseId)} · ${esc(KIND[detail.kind] || detail.kind)} · <span id="stage">${esc(detail.stage_label)}</span></h2>
-    <section id="verification">链校验：${verify.valid
-      ? `<span class="ok">通过</span>（${verify.events} 条事件，链尾 <span class="hash">${esc(verify.head_hash.slice(0, 16))}</span>）`
-      : `<span class="bad">失败</span>：第 ${esc(verify.first_bad_version)} 版，${esc(verify.problem)}`}</section>
-    <section><h3>时间线</h3>
-      <table id="timeline"><thead><tr><th>版本</th><th>时间</th><th>操作人</th><th>事件</th><th>摘要</th><th>哈希</th></tr></thead>
-      <tbody>${rows}</tbody></table></section>
-    <section><h3>某一时刻的状态</h3>
-      <form id="as-of"><input type="datetime-local" name="at" value="${esc(asOf || "")}"> <button type="submit">查看</button>
-      <span>版本 <b id="as-of-version">${detail.version}</b>，阶段 <b id="as-of-stage">${esc(detail.stage_label)}</b></span></form>
-      ${details}<details><summary>全部状态</summary><pre id="state">${esc(JSON.stringify(state, null, 2))}</pre></details></section>`;
-  document.getElementById("as-of").addEventListener("submit", (submit) => {
-    submit.preventDefault();
-    const at = new FormData(submit.target).get("at");
-    renderCase(caseId, at ? `${at}:00+08:00` : "").catch(showError);
-  });
+      <table id="overdue"><thead>${CASE_HEAD}</thead>
+      <tbody>${overdue.map(caseRow).join("") || '<tr><td colspan="6">暂无</td></tr>'}</tbody></table></section>
+    <p>在办且未超期案件：${onTime.length}</p>`;
 }
 
 function showError(error) {
   view.innerHTML = `<p class="error">${esc(error.message)}</p>`;
 }
 
-async function route() {
+// Pages render one after another, so a slow page never overwrites the one asked for after it.
+let routing = Promise.resolve();
+function route() {
+  routing = routing.then(renderRoute, renderRoute);
+  return routing;
+}
+
+async function renderRoute() {
   const who = document.getElementById("who");
+  const user = me();
   document.getElementById("sign-out").hidden = !token();
-  who.textContent = sessionStorage.getItem("casework.user") || "";
-  const hash = location.hash || "#/board";
-  if (!token() || hash === "#/login") { renderLogin(); return; }
-  const match = hash.match(/^#\/case\/(.+)$/);
+  const hash = location.hash || "#/work";
+  if (!token() || hash === "#/login") { who.textContent = ""; renderLogin(); return; }
   try {
-    if (match) await renderCase(decodeURIComponent(match[1]));
-    else await renderBoard();
+    await loadCatalogue();
+    who.textContent = user ? `${user.user_id}（${label.role(user.role)}${user.unit ? "，" + user.unit : ""}）` : "";
+    const caseMatch = hash.match(/^#\/case\/([^?]+)(?:\?at=(.+))?$/);
+    if (caseMatch) await renderCase(decodeURIComponent(caseMatch[1]), caseMatch[2] ? decodeURIComponent(caseMatch[2]) : "");
+    else if (hash.startsWith("#/board")) await renderBoard();
+    else if (hash.startsWith("#/stats")) await renderStats();
+    else await renderWorkbench();
   } catch (error) { showError(error); }
 }
 
 document.getElementById("sign-out").addEventListener("click", signOut);
 window.addEventListener("hashchange", route);
-route();
+window.addEventListener("DOMContentLoaded", route);

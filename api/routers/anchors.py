@@ -15,7 +15,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from activities.anchoring_contracts import AnchorRequest, AnchorSummary
 from api import availability
 from api.deps import ActorDep, ReaderDep, Services, ServicesDep
-from api.problems import Problem, ServiceUnavailable
+from api.problems import Problem, ServiceUnavailable, problem_body
 from domain.actors import Role, require_role
 from store.anchors import Anchor
 from store.publisher import AnchorPublisher, DirectoryPublisher
@@ -71,8 +71,8 @@ async def latest_anchor(services: ServicesDep, reader: ReaderDep) -> Anchor | JS
     publisher = publisher_of(services)
     latest = await publisher.latest() if publisher else None
     if latest is None:
-        body = Problem(code="no_anchor", message="尚未发布任何锚定 (no anchor published yet)")
-        return JSONResponse(status_code=404, content=body.model_dump(exclude_none=True))
+        body = problem_body("no_anchor", "no anchor published yet")
+        return JSONResponse(status_code=404, content=body)
     return latest
 
 

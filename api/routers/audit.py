@@ -14,7 +14,9 @@ from api.gateway import CaseNotFound, lifecycle_of
 from api.routers.anchors import publisher_of
 from api.schemas import MAX_VERSION, HistoryEntry
 from api.scope import readable_case
+from domain.catalogue import event_label, role_label
 from domain.errors import DomainError
+from domain.summaries import summary
 from store.anchor_proofs import proof_for
 from store.diff import Change, json_diff
 from store.evidence import build_export
@@ -38,9 +40,12 @@ async def history(case_id: str, services: ServicesDep, reader: ReaderDep) -> lis
             version=e.version,
             event_id=str(e.event_id),
             type=e.type,
+            type_label=event_label(e.type),
+            summary=summary(e.type, e.payload),
             schema_version=e.schema_version,
             actor=e.actor.user_id,
             actor_role=e.actor.role.value,
+            actor_role_label=role_label(e.actor.role.value),
             actor_unit=e.actor.unit,
             occurred_at=e.occurred_at,
             recorded_at=e.recorded_at,

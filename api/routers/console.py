@@ -8,7 +8,18 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
 
 CONSOLE = Path(__file__).resolve().parent.parent / "console"
-_FILES = {"console.js": "text/javascript", "console.css": "text/css"}
+# Every file the console serves; nothing is fetched from elsewhere (no CDN).
+_FILES = {
+    "console.js": "text/javascript",
+    "send.js": "text/javascript",
+    "forms.js": "text/javascript",
+    "workbench.js": "text/javascript",
+    "stats.js": "text/javascript",
+    "console.css": "text/css",
+    # Chart.js, vendored from npm (api/console/package.json): MIT, see vendor/chart.js.LICENSE.md
+    "vendor/chart.umd.min.js": "text/javascript",
+    "vendor/chart.js.LICENSE.md": "text/markdown",
+}
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
@@ -23,7 +34,7 @@ async def console() -> FileResponse:
     return FileResponse(CONSOLE / "index.html", media_type="text/html")
 
 
-@router.get("/console/static/{name}")
+@router.get("/console/static/{name:path}")
 async def static(name: str) -> FileResponse:
     media_type = _FILES.get(name)
     if media_type is None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from api import availability
 from api.deps import ReaderDep, ServicesDep
 from api.scope import unit_filter
+from domain.catalogue import ENUMS
 from domain.socialorg.commands import OrgType
 from domain.socialorg.state import OrgList
 from store.socialorg_queries import (
@@ -27,15 +28,7 @@ from store.socialorg_queries import (
 
 router = APIRouter(prefix="/social-orgs", tags=["social organisations"])
 
-STATUS_ZH = {
-    "due": "待报送",
-    "late": "逾期未报",
-    "filed": "已报送待检",
-    "pass": "合格",
-    "basic_pass": "基本合格",
-    "fail": "不合格",
-    "skipped": "当年免检(成立不足6个月)",
-}
+STATUS_ZH = ENUMS["InspectionStatus"]
 
 
 class InspectionStatus(StrEnum):

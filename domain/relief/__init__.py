@@ -9,7 +9,7 @@ from domain.lifecycle import Lifecycle
 from domain.relief.commands import ReliefCommand
 from domain.relief.decide import decide, evolve
 from domain.relief.events import ReliefEvent
-from domain.relief.state import STAGE_LABELS_ZH, ReliefState
+from domain.relief.state import ReliefState
 
 
 def attributes(state: ReliefState) -> dict[str, Any]:
@@ -27,13 +27,11 @@ def attributes(state: ReliefState) -> dict[str, Any]:
 RELIEF: Lifecycle[ReliefState] = Lifecycle(
     kind="relief",
     id_prefix="REL",
-    label_zh="社会救助",
     state_type=ReliefState,
     command_union=ReliefCommand,
     event_union=ReliefEvent,
     decide=decide,
     evolve=evolve,
     opening_commands=frozenset({"ApplyForAssistance", "OpenDiscoveryLead"}),
-    stage_labels_zh={k.value: v for k, v in STAGE_LABELS_ZH.items()},
     attributes=attributes,
 )

@@ -151,9 +151,7 @@ def accept(
     events.append(ClockStarted(clock=clock))
     if missing:
         paused = pause_clock(clock, ctx.now, ctx.calendar)
-        events.append(
-            ClockPaused(clock=paused, reason="一次性告知: waiting for the missing papers")
-        )
+        events.append(ClockPaused(clock=paused, reason="一次性告知，等待补正材料"))
         return events
     return [*events, *request_verification(state, ctx)]
 

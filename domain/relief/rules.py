@@ -47,7 +47,6 @@ REQUIRED_PAPERS: dict[Programme, frozenset[Paper]] = {
 
 WHOLE_PROCESS = ClockSpec(
     name="whole_process",
-    label_zh="审核确认全流程",
     unit=ClockUnit.WORKING_DAYS,
     amount=30,
     rule="最低生活保障审核确认办法 (民发〔2021〕57号): 30 working days from acceptance [local]",
@@ -56,42 +55,36 @@ WHOLE_PROCESS = ClockSpec(
 WHOLE_PROCESS_EXTENSION_LIMIT = 15
 TEKUN_INVESTIGATION = ClockSpec(
     name="tekun_investigation",
-    label_zh="特困调查",
     unit=ClockUnit.WORKING_DAYS,
     amount=15,
     rule="特困人员认定办法 (民发〔2021〕43号): investigation within 15 working days [local]",
 )
 PUBLIC_NOTICE = ClockSpec(
     name="public_notice",
-    label_zh="公示",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=7,
     rule="民发〔2021〕57号, 民发〔2021〕43号: public notice for 7 days [local]",
 )
 DECISION = ClockSpec(
     name="decision",
-    label_zh="审核确认",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="民发〔2021〕57号 / 43号: decided within 10 working days after the notice [local]",
 )
 REFUSAL_NOTICE = ClockSpec(
     name="refusal_notice",
-    label_zh="不予救助书面通知",
     unit=ClockUnit.WORKING_DAYS,
     amount=3,
     rule="社会救助暂行办法 Art 11: refusal in writing with reasons [law]; 3 working days [local]",
 )
 VERIFICATION_REPLY = ClockSpec(
     name="verification_reply",
-    label_zh="家庭经济状况核对回复",
     unit=ClockUnit.WORKING_DAYS,
     amount=5,
     rule="policy: the verification centre's reply is overdue after 5 working days",
 )
 APPEAL_REVIEW = ClockSpec(
     name="appeal_review",
-    label_zh="行政复议决定",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=60,
     rule="行政复议法 (2023) Art 62: decided within 60 days [law]",
@@ -99,14 +92,12 @@ APPEAL_REVIEW = ClockSpec(
 APPEAL_REVIEW_EXTENSION_LIMIT = 30  # 行政复议法 Art 62: extended by at most 30 days [law]
 LEAD_VERIFICATION = ClockSpec(
     name="lead_verification",
-    label_zh="政策找人核实",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="policy: a proactive-discovery lead is verified door to door within 10 working days",
 )
 EMERGENCY_FOLLOW_UP = ClockSpec(
     name="emergency_follow_up",
-    label_zh="急难事后补证核对",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="policy: after emergency help (急难, help first) papers and verification follow within 10 working days",
@@ -115,21 +106,18 @@ EMERGENCY_FOLLOW_UP = ClockSpec(
 # Stages with no statutory clock still raise an alarm when nothing happens (*policy*).
 ACCEPTANCE = ClockSpec(
     name="acceptance",
-    label_zh="受理",
     unit=ClockUnit.WORKING_DAYS,
     amount=5,
     rule="policy: an application is accepted (or its papers listed) within 5 working days",
 )
 EMERGENCY_GRANT = ClockSpec(
     name="emergency_grant",
-    label_zh="急难救助发放",
     unit=ClockUnit.HOURS,
     amount=24,
     rule="policy: 急难 help is decided within 24 hours of acceptance",
 )
 CORRECTION = ClockSpec(
     name="correction",
-    label_zh="纠错决定",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="policy: a reopened case's correction is decided within 10 working days",
@@ -149,14 +137,12 @@ def appeal_window(start: date, informed: bool) -> ClockSpec:
     if informed:
         return ClockSpec(
             name="appeal_window",
-            label_zh="行政复议申请期限",
             unit=ClockUnit.CALENDAR_DAYS,
             amount=APPEAL_WINDOW_DAYS,
             rule="行政复议法 (2023) Art 20: 60 days from learning of the decision [law]",
         )
     return months_spec(
         "appeal_window",
-        "行政复议申请期限(未告知)",
         start,
         APPEAL_WINDOW_UNINFORMED_MONTHS,
         "行政复议法 (2023) Art 20: at most 1 year when not told of the right [law]",
@@ -167,16 +153,13 @@ def periodic_review(start: date, unstable: bool) -> ClockSpec:
     months = PERIODIC_REVIEW_UNSTABLE_MONTHS if unstable else PERIODIC_REVIEW_STABLE_MONTHS
     return months_spec(
         "periodic_review",
-        "动态管理复核",
         start,
         months,
         f"社会救助暂行办法 Art 13 [law]: review every {months} months [local]",
     )
 
 
-def months_spec(name: str, label_zh: str, start: date, months: int, rule: str) -> ClockSpec:
+def months_spec(name: str, start: date, months: int, rule: str) -> ClockSpec:
     """A clock of whole calendar months, as calendar days counted from `start`."""
     days = (add_months_to_date(start, months) - start).days
-    return ClockSpec(
-        name=name, label_zh=label_zh, unit=ClockUnit.CALENDAR_DAYS, amount=days, rule=rule
-    )
+    return ClockSpec(name=name, unit=ClockUnit.CALENDAR_DAYS, amount=days, rule=rule)

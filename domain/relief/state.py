@@ -35,30 +35,6 @@ class Stage(StrEnum):
     CLOSED = "closed"
 
 
-STAGE_LABELS_ZH = {
-    Stage.NEW: "新建",
-    Stage.LEAD: "线索核实",
-    Stage.APPLIED: "已申请",
-    Stage.AWAITING_PAPERS: "补正材料",
-    Stage.EMERGENCY: "急难救助",
-    Stage.VERIFICATION: "经济状况核对",
-    Stage.INVESTIGATION: "入户调查",
-    Stage.COMMUNITY_REVIEW: "民主评议",
-    Stage.INVESTIGATED: "待公示",
-    Stage.NOTICE: "公示中",
-    Stage.DECIDING: "审核确认",
-    Stage.REFUSAL_NOTICE: "待送达不予救助通知",
-    Stage.REFUSED: "不予救助",
-    Stage.IN_PAYMENT: "享受救助",
-    Stage.FOLLOW_UP: "急难事后补证",
-    Stage.PAID: "已发放",
-    Stage.STOPPED: "停止救助",
-    Stage.APPEAL: "行政复议",
-    Stage.CORRECTION: "容错纠错",
-    Stage.CLOSED: "已办结",
-}
-
-
 class RequestStatus(StrEnum):
     REQUESTED = "requested"  # to be sent (or being sent) by the case's effect
     ACKNOWLEDGED = "acknowledged"  # the centre has it

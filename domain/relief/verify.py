@@ -141,7 +141,7 @@ def _assessment_complete(
     if after.stage != Stage.INVESTIGATED or not after.notice_exempt:
         return []
     return [
-        NoticeWaived(reason="特困 case of a minor: not publicised", at=ctx.now),
+        NoticeWaived(reason="未成年人特困供养案件，不予公示", at=ctx.now),
         *stop_clocks(after, ["tekun_investigation"], "investigation complete"),
         start(rules.DECISION, ctx),
     ]

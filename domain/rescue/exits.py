@@ -135,15 +135,16 @@ def decide_exit(state: RescueState, command: ExitCommand, ctx: DecisionContext) 
             require_role(ctx.actor, FRONT_LINE, "recording an unauthorised departure")
             events = [UnauthorisedDepartureRecorded(last_seen=command.last_seen, at=now)]
             if state.is_minor or state.lacks_capacity:
-                who = "a minor" if state.is_minor else "a person lacking capacity"
+                who = "未成年人" if state.is_minor else "无民事行为能力人"
                 events.append(
                     MissingPersonReportedToPolice(
-                        reason=f"{who} left the station without notice (未保法 Art 92-94)",
+                        reason=f"{who}擅自离站（《未成年人保护法》第九十二至九十四条）",
                         at=now,
                     )
                 )
             return [*events, *_leave(state, ExitRoute.UNAUTHORISED_DEPARTURE, ctx)]
         case PlacePerson():
+            require_stage(state, LEAVING_FROM, "placing the person")  # before fields: offers.py
             require_role(ctx.actor, DECIDERS, "deciding a placement")
             return _place(state, command, ctx)
         case TransferToHospital():
@@ -152,7 +153,7 @@ def decide_exit(state: RescueState, command: ExitCommand, ctx: DecisionContext) 
             return [
                 TransferredToHospital(hospital=command.hospital, reason=command.reason, at=now),
                 *[
-                    ClockPaused(clock=pause_clock(c, now, ctx.calendar), reason="in hospital")
+                    ClockPaused(clock=pause_clock(c, now, ctx.calendar), reason="转介医疗期间")
                     for n, c in sorted(state.clocks.items())
                     if n in STAY_CLOCKS and c.running
                 ],

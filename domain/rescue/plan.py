@@ -70,8 +70,7 @@ def decide_plan(state: RescueState, command: PlanCommand, ctx: DecisionContext) 
                 events.append(start(rules.PLAN_REVISION_APPROVAL, ctx))
             return events
         case ApproveIndividualPlan():
-            draft = _the_draft(state, command.version, "approving the plan")
-            require_role(ctx.actor, DECIDERS, "approving the individual plan")
+            draft = _the_draft(state, command, ctx, "approving the individual plan")
             require_four_eyes(draft.drafted_by, ctx.actor, "individual plan")
             return [
                 IndividualPlanApproved(
@@ -81,8 +80,7 @@ def decide_plan(state: RescueState, command: PlanCommand, ctx: DecisionContext) 
                 *_service_clocks(state, draft, ctx),
             ]
         case ReturnIndividualPlan():
-            draft = _the_draft(state, command.version, "returning the plan")
-            require_role(ctx.actor, DECIDERS, "returning the individual plan")
+            draft = _the_draft(state, command, ctx, "returning the individual plan")
             require_four_eyes(draft.drafted_by, ctx.actor, "individual plan")
             return [
                 IndividualPlanReturned(
@@ -93,7 +91,7 @@ def decide_plan(state: RescueState, command: PlanCommand, ctx: DecisionContext) 
                 )
             ]
         case CompletePlanService():
-            _require_active(state, command.service_id, ctx, "completing a service")
+            _require_active(state, command, ctx, "completing a service")
             return [
                 PlanServiceCompleted(
                     service_id=command.service_id,
@@ -104,7 +102,7 @@ def decide_plan(state: RescueState, command: PlanCommand, ctx: DecisionContext) 
                 *stop_clocks(state, [service_clock_name(command.service_id)], "completed"),
             ]
         case CancelPlanService():
-            _require_active(state, command.service_id, ctx, "cancelling a service")
+            _require_active(state, command, ctx, "cancelling a service")
             return [
                 PlanServiceCancelled(
                     service_id=command.service_id,
@@ -145,12 +143,23 @@ def _check_services(
         )
 
 
-def _the_draft(state: RescueState, version: int, doing: str) -> PlanVersion:
+def _the_draft(
+    state: RescueState,
+    command: ApproveIndividualPlan | ReturnIndividualPlan,
+    ctx: DecisionContext,
+    doing: str,
+) -> PlanVersion:
+    # Stage, a waiting draft and the role come before the command's fields (domain/offers.py).
     require_stage(state, IN_CARE, doing)
     draft = state.draft_plan
-    if draft is None or draft.version != version:
-        waiting = f"version {draft.version} waits" if draft else "no version waits"
-        raise DomainError("no_such_draft", f"plan version {version} is not waiting; {waiting}")
+    if draft is None:
+        raise DomainError("no_such_draft", "no plan version waits for approval")
+    require_role(ctx.actor, DECIDERS, doing)
+    if draft.version != command.version:
+        raise DomainError(
+            "no_such_draft",
+            f"plan version {command.version} is not waiting; version {draft.version} waits",
+        )
     return draft
 
 
@@ -164,7 +173,6 @@ def _service_clocks(state: RescueState, plan: PlanVersion, ctx: DecisionContext)
             continue
         spec = ClockSpec(
             name=service_clock_name(service.service_id),
-            label_zh=f"一人一策服务 {service.service_id}",
             unit=ClockUnit.CALENDAR_DAYS,
             amount=max(1, (service.due - today).days),
             rule=rules.SERVICE_RULE,
@@ -173,9 +181,17 @@ def _service_clocks(state: RescueState, plan: PlanVersion, ctx: DecisionContext)
     return events
 
 
-def _require_active(state: RescueState, service_id: str, ctx: DecisionContext, doing: str) -> None:
+def _require_active(
+    state: RescueState,
+    command: CompletePlanService | CancelPlanService,
+    ctx: DecisionContext,
+    doing: str,
+) -> None:
     require_stage(state, SERVICE_STAGES, doing)
     require_role(ctx.actor, SERVICE_STAFF, doing)
+    if not state.open_services:
+        raise DomainError("no_such_service", "the approved plan has no open service")
+    service_id = command.service_id
     service = state.services.get(service_id)
     if service is None or service.status is not ServiceStatus.ACTIVE:
         raise DomainError("no_such_service", f"no open service {service_id} in the approved plan")

@@ -10,35 +10,30 @@ STAY_RULE_MIN_AGE = 16  # 实施细则; 救助管理机构工作规程: the 10-d
 
 FAMILY_SEARCH_NOTICE = ClockSpec(
     name="family_search_notice",
-    label_zh="寻亲公告",
     unit=ClockUnit.HOURS,
     amount=24,
     rule="民政部 公安部 2015 意见: family-search notice within 24 h of entry [local]",
 )
 PLAN_APPROVAL = ClockSpec(
     name="plan_approval",
-    label_zh="一人一策审批",
     unit=ClockUnit.WORKING_DAYS,
     amount=2,
     rule="policy: individual plan approved within 2 working days of intake",
 )
 STAY_LIMIT = ClockSpec(
     name="stay_limit",
-    label_zh="在站期限",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=10,
     rule="实施细则; 救助管理机构工作规程: adults 16+ without mental or intellectual disability, ≤ 10 days [local]",
 )
 WEEKLY_REVIEW = ClockSpec(
     name="weekly_review",
-    label_zh="每周评估",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=7,
     rule="policy: weekly review for persons outside the 10-day stay rule",
 )
 REFUSAL_REVISIT = ClockSpec(
     name="refusal_revisit",
-    label_zh="拒助回访",
     unit=ClockUnit.HOURS,
     amount=24,
     rule="policy: revisit within 24 h a person who refused help in extreme weather",
@@ -53,28 +48,24 @@ RULESET = 2
 
 IDENTITY_CHECK_ANSWER = ClockSpec(
     name="identity_check",
-    label_zh="身份核查答复",
     unit=ClockUnit.HOURS,
     amount=4,
     rule="policy: the police population system answers an identity check within 4 h",
 )
 DNA_REQUEST = ClockSpec(
     name="dna_request",
-    label_zh="报请采集DNA",
     unit=ClockUnit.WORKING_DAYS,
     amount=7,
     rule="民政部 公安部 2015 意见: DNA request to police within 7 working days of entry [local]",
 )
 DNA_COLLECTION = ClockSpec(
     name="dna_collection",
-    label_zh="公安采集DNA",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=30,
     rule="民政部 公安部 2015 意见: police collect DNA within 1 month of the request [local]",
 )
 UNIDENTIFIED_PLACEMENT = ClockSpec(
     name="unidentified_placement",
-    label_zh="站外托养/机构安置决定",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=10,
     rule="实施细则; 救助管理机构工作规程: unidentified after 10 days → off-site care or an "
@@ -85,7 +76,6 @@ LONG_TERM_PLACEMENT_MONTHS = (
 )
 LONG_TERM_PLACEMENT = ClockSpec(
     name="long_term_placement",
-    label_zh="长期滞留人员安置",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=92,  # replaced per case by the exact days of 3 calendar months from entry
     rule="救助管理机构工作规程: unidentified after 3 months → 户籍 registration and long-term "
@@ -93,7 +83,6 @@ LONG_TERM_PLACEMENT = ClockSpec(
 )
 PLAN_REVISION_APPROVAL = ClockSpec(
     name="plan_revision_approval",
-    label_zh="一人一策修订审批",
     unit=ClockUnit.WORKING_DAYS,
     amount=2,
     rule="policy: a revised individual plan is approved within 2 working days of drafting",
@@ -101,7 +90,6 @@ PLAN_REVISION_APPROVAL = ClockSpec(
 SERVICE_RULE = "policy: an individual plan's service is done by the due date the plan sets"
 HANDOVER_ACK = ClockSpec(
     name="handover_ack",
-    label_zh="跨区域交接回执",
     unit=ClockUnit.WORKING_DAYS,
     amount=3,
     rule="policy (长三角 cooperation): the receiving bureau acknowledges a handover within 3 "
@@ -109,14 +97,12 @@ HANDOVER_ACK = ClockSpec(
 )
 FOLLOW_UP = ClockSpec(
     name="follow_up",
-    label_zh="回访",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=30,
     rule="policy: one follow-up visit at 30 days after return for at-risk persons",
 )
 EXTREME_WEATHER_REVISIT = ClockSpec(
     name="refusal_revisit",
-    label_zh="拒助回访(极端天气)",
     unit=ClockUnit.HOURS,
     amount=6,
     rule="policy (seed: 寒潮/高温 tightens outreach timers): revisit within 6 h while the "

@@ -37,20 +37,6 @@ class Stage(StrEnum):
     CLOSED = "closed"
 
 
-STAGE_LABELS_ZH = {
-    Stage.NEW: "新建",
-    Stage.REPORTED: "发现",
-    Stage.REFUSED_HELP: "拒绝救助",
-    Stage.INTAKE: "入站登记",
-    Stage.IN_STAY: "在站",
-    Stage.OFF_SITE_CARE: "站外托养",
-    Stage.IN_HOSPITAL: "转介医疗",
-    Stage.RETURNING: "护送返乡",
-    Stage.EXITED: "已离站",
-    Stage.FOLLOW_UP: "回访",
-    Stage.CLOSED: "已结案",
-}
-
 # Stages in which the station cares for the person (after classification, before the exit).
 IN_CARE = (Stage.IN_STAY, Stage.OFF_SITE_CARE, Stage.IN_HOSPITAL)
 

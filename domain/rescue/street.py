@@ -119,7 +119,7 @@ def decide_street(
             return [
                 AssistanceDenied(reasons=command.reasons, at=now),
                 *stop_all_clocks(state, "assistance denied"),
-                CaseClosed(reason="assistance denied (不予救助)", at=now),
+                CaseClosed(reason="不予救助，结案", at=now),
             ]
         case ClassifyPerson():
             require_stage(state, (Stage.INTAKE,), "classifying the person")
@@ -164,9 +164,11 @@ def _intake(state: RescueState, command: RegisterIntake, ctx: DecisionContext) -
     if command.information is InformationGiven.REFUSED:
         # 办法 Art 6: a person who refuses to give information is not helped; written reasons.
         return [
-            AssistanceDenied(reasons=["refused to give personal information (办法 Art 6)"], at=now),
+            AssistanceDenied(
+                reasons=["拒不提供个人情况，不予救助（《救助管理办法》第六条）"], at=now
+            ),
             *stop,
-            CaseClosed(reason="assistance denied (不予救助)", at=now),
+            CaseClosed(reason="不予救助，结案", at=now),
         ]
     id_number = command.person.id_number
     events: list[Event] = [
@@ -182,13 +184,9 @@ def _intake(state: RescueState, command: RegisterIntake, ctx: DecisionContext) -
     if command.information is InformationGiven.UNABLE:
         events.append(ProvisionalAssistanceGranted(at=now))
     if command.screening.infectious_critical_or_injured:
-        events.append(
-            ReferredToHospital(reason="suspected infectious or critical illness, or injury", at=now)
-        )
+        events.append(ReferredToHospital(reason="疑似传染病、危重病或受伤，送医", at=now))
     if command.screening.danger_drugs_or_fugitive:
-        events.append(
-            ReferredToPolice(reason="danger to self or others, drugs or fugitive", at=now)
-        )
+        events.append(ReferredToPolice(reason="危及自身或他人、涉毒或在逃，移交公安", at=now))
     if state.ruleset < rules.RULESET:
         if id_number is None:  # the proof path only ran the family-search notice
             events.append(start(rules.FAMILY_SEARCH_NOTICE, ctx))

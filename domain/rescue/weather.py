@@ -115,13 +115,11 @@ def _attributes(state: WeatherState) -> dict[str, Any]:
 WEATHER: Lifecycle[WeatherState] = Lifecycle(
     kind="weather",
     id_prefix="WX",
-    label_zh="极端天气应急",
     state_type=WeatherState,
     command_union=WeatherCommand,
     event_union=WeatherEvent,
     decide=decide,
     evolve=evolve,
     opening_commands=frozenset({"DeclareExtremeWeather"}),
-    stage_labels_zh={"new": "新建", ACTIVE: "极端天气应急中", ENDED: "已解除"},
     attributes=_attributes,
 )

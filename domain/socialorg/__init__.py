@@ -10,7 +10,7 @@ from domain.socialorg.commands import SocialOrgCommand
 from domain.socialorg.decide import decide
 from domain.socialorg.events import SocialOrgEvent
 from domain.socialorg.evolve import evolve
-from domain.socialorg.state import STAGE_LABELS_ZH, SocialOrgState
+from domain.socialorg.state import SocialOrgState
 
 
 def attributes(state: SocialOrgState) -> dict[str, Any]:
@@ -36,13 +36,11 @@ def attributes(state: SocialOrgState) -> dict[str, Any]:
 SOCIAL_ORG: Lifecycle[SocialOrgState] = Lifecycle(
     kind="social_org",
     id_prefix="ORG",
-    label_zh="社会组织登记管理",
     state_type=SocialOrgState,
     command_union=SocialOrgCommand,
     event_union=SocialOrgEvent,
     decide=decide,
     evolve=evolve,
     opening_commands=frozenset({"ApplyForOrgRegistration"}),
-    stage_labels_zh={k.value: v for k, v in STAGE_LABELS_ZH.items()},
     attributes=attributes,
 )

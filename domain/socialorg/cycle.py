@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from domain.actors import require_role
 from domain.calendar import local_date
 from domain.case import ClockStarted
+from domain.catalogue import enum_label
 from domain.clocks import Clock, ClockSpec, start_clock
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
@@ -46,7 +47,6 @@ NOTICE_TIMERS = {
 }
 RECIPIENT_OF_NOTICE = {name: recipient for recipient, name in NOTICE_TIMERS.items()}
 RECTIFICATION_PREFIX = "rectification_"
-RECIPIENT_ZH = {Recipient.SPONSOR: "业务主管单位", Recipient.AUTHORITY: "登记管理机关"}
 
 
 def report_specs(state: SocialOrgState) -> dict[Recipient, ClockSpec]:
@@ -55,7 +55,6 @@ def report_specs(state: SocialOrgState) -> dict[Recipient, ClockSpec]:
     if state.org_type is OrgType.FOUNDATION:
         specs[Recipient.AUTHORITY] = rules.report_deadline(
             AUTHORITY_REPORT,
-            "基金会年度工作报告",
             rules.FOUNDATION_REPORT_DUE,
             "基金会条例 Art 36: report to the registration authority by 31 March [law]",
         )
@@ -63,13 +62,11 @@ def report_specs(state: SocialOrgState) -> dict[Recipient, ClockSpec]:
     if state.sponsor_unit is not None:
         specs[Recipient.SPONSOR] = rules.report_deadline(
             SPONSOR_REPORT,
-            "年度工作报告(业务主管单位初审)",
             rules.SPONSOR_REPORT_DUE,
             "社团条例 Art 28, 民非条例 Art 23: report to the sponsor unit by 31 March [law]",
         )
     specs[Recipient.AUTHORITY] = rules.report_deadline(
         AUTHORITY_REPORT,
-        "年度工作报告(登记管理机关)",
         rules.AUTHORITY_REPORT_DUE,
         "社团条例 Art 28, 民非条例 Art 23: report to the registration authority by 31 May [law]",
     )
@@ -232,7 +229,7 @@ def record_rectification(
 
 
 def _failed_rectification(state: SocialOrgState, year: int, ctx: DecisionContext) -> list[Event]:
-    reason = f"{year} rectification failed (整改不合格)"
+    reason = f"{year}年度整改不合格"
     return [WarningIssued(reason=reason, at=ctx.now), *lists.list_abnormal(state, reason, ctx)]
 
 
@@ -276,7 +273,7 @@ def _missed(
     ctx: DecisionContext,
 ) -> list[Event]:
     year = inspection.year
-    reason = f"{year} annual report not filed with the {RECIPIENT_ZH[recipient]} by {due_on}"
+    reason = f"{year}年度工作报告未在 {due_on} 前报送{enum_label('Recipient', recipient.value)}"
     events: list[Event] = [
         AnnualReportMissed(year=year, recipient=recipient, due_on=due_on, at=ctx.now),
         WarningIssued(reason=reason, at=ctx.now),
@@ -285,7 +282,7 @@ def _missed(
         events += lists.list_abnormal(state, reason, ctx)
         before = state.inspections.get(year - 1)
         if before is not None and before.without_inspection:
-            grounds = f"{year - 1} and {year} without annual inspection (连续2年未参加年检)"
+            grounds = f"{year - 1}、{year}年度连续2年未参加年检"
             events += lists.flag_zombie(state, grounds, ctx)
     return events
 

@@ -65,7 +65,7 @@ def start_liquidation(
         )
     events: list[Event] = stop_all(state, "liquidation: no other activity (清算期间)")
     if state.grading is not None:
-        events.append(GradeEvaluationClosed(reason="liquidation started", at=ctx.now))
+        events.append(GradeEvaluationClosed(reason="已进入清算", at=ctx.now))
     return [*events, LiquidationStarted(at=ctx.now)]
 
 

@@ -10,7 +10,6 @@ from domain.clocks import ClockSpec, ClockUnit, LadderPolicy
 # --- registration (登记) ----------------------------------------------------------------------
 REGISTRATION_DECISION = ClockSpec(
     name="registration_decision",
-    label_zh="登记审查决定",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=60,
     rule="社团条例 Art 12, 民非条例 Art 11, 基金会条例 Art 11: decision within 60 days of complete documents [law]",
@@ -49,7 +48,6 @@ PENALTY_BARS_GRADING_YEARS = 1  # a penalty this or last calendar year bars eval
 GRADE_NOTICE = timedelta(days=7)  # 公示 of the proposed grade [local]
 GRADE_OBJECTION_RESULT = ClockSpec(
     name="grade_objection",
-    label_zh="评估异议复核",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=15,
     rule="社会组织评估管理办法: an objection during the notice is answered within 15 days [local]",
@@ -58,25 +56,22 @@ GRADE_OBJECTION_RESULT = ClockSpec(
 # --- change registration and deregistration ----------------------------------------------------
 CHANGE_REGISTRATION = ClockSpec(
     name="change_registration",
-    label_zh="变更登记",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=30,
     rule="社团条例 Art 18: change registration within 30 days of the sponsor's approval [law]",
 )
 DEREGISTRATION_APPLICATION = ClockSpec(
     name="deregistration_application",
-    label_zh="注销登记申请",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=15,
     rule="社团条例 Art 21, 民非条例 Art 17, 基金会条例 Art 18: apply within 15 days after liquidation [law]",
 )
 
 
-def report_deadline(name: str, label_zh: str, month_day: int, rule: str) -> ClockSpec:
+def report_deadline(name: str, month_day: int, rule: str) -> ClockSpec:
     """A fixed-date annual-report deadline with its last reminder 7 days before (policy)."""
     return ClockSpec(
         name=name,
-        label_zh=label_zh,
         unit=ClockUnit.FIXED_DATE,
         amount=month_day,
         rule=rule,
@@ -88,7 +83,6 @@ def rectification(days: int, prefix: str, year: int) -> ClockSpec:
     """The rectification deadline a failed inspection of `year` sets (不合格, 责令整改)."""
     return ClockSpec(
         name=f"{prefix}{year}",
-        label_zh=f"{year}年度年检整改",
         unit=ClockUnit.CALENDAR_DAYS,
         amount=days,
         rule=f"inspection result 不合格: rectify within {days} days (policy default {DEFAULT_RECTIFICATION_DAYS})",

@@ -32,18 +32,6 @@ class Stage(StrEnum):
     REVOKED = "revoked"  # 已撤销登记 / 已吊销登记证书
 
 
-STAGE_LABELS_ZH = {
-    Stage.NEW: "新建",
-    Stage.APPLYING: "登记申请",
-    Stage.UNDER_REVIEW: "登记审查",
-    Stage.REFUSED: "不予登记",
-    Stage.REGISTERED: "已登记",
-    Stage.LIQUIDATING: "清算中",
-    Stage.DEREGISTERING: "注销申请",
-    Stage.DEREGISTERED: "已注销",
-    Stage.REVOKED: "已撤销",
-}
-
 CLOSED_STAGES = frozenset({Stage.REFUSED, Stage.DEREGISTERED, Stage.REVOKED})
 # Once liquidation starts the organisation does nothing but wind up (清算期间不得开展清算以外的活动).
 WINDING_UP = frozenset({Stage.LIQUIDATING, Stage.DEREGISTERING})

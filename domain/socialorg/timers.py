@@ -34,16 +34,6 @@ TIMERS = frozenset(
     }
 )
 
-LABELS_ZH = {
-    NEXT_CYCLE: "年度检查开启",
-    SPONSOR_REPORT_NOTICE: "业务主管单位年报提醒",
-    AUTHORITY_REPORT_NOTICE: "登记管理机关年报提醒",
-    FIRST_ACTIVITY: "成立后一年未开展活动",
-    ABNORMAL_TO_SERIOUS: "活动异常名录满两年",
-    GRADE_NOTICE: "评估等级公示期满",
-    GRADE_EXPIRY: "评估等级有效期满",
-}
-
 
 def start_of_day(day: date) -> datetime:
     """The instant a Shanghai day begins."""
@@ -56,7 +46,6 @@ def timer(name: str, rule: str, started_at: datetime, fires_at: datetime) -> Clo
     days = max(1, (fires_at - started_at).days)
     spec = ClockSpec(
         name=name,
-        label_zh=LABELS_ZH[name],
         unit=ClockUnit.CALENDAR_DAYS,
         amount=days,
         rule=rule,

@@ -59,7 +59,7 @@ async def test_evidence_export_verifies_and_any_altered_byte_is_found(
     runner = CliRunner()
     assert runner.invoke(cli, ["audit", "verify-export", str(good)]).exit_code == 0
     failed = runner.invoke(cli, ["audit", "verify-export", str(bad)])
-    assert failed.exit_code == 1 and "event version 2" in failed.output
+    assert failed.exit_code == 1 and "第 2 版事件" in failed.output
 
 
 @pytest.mark.parametrize("cut", [1, 100, 2000])

@@ -88,12 +88,16 @@ async def test_board_shows_the_escalated_case_and_its_timeline_matches_the_ledge
         await row.wait_for()
         assert "L3" in await row.locator("td.level").inner_text()
         assert "洋泾街道" in await page.locator("#units").inner_text()
+        # A supervisor's sign-in also lets the Temporal Web UI decode through /codec.
+        codec_cookies = [c for c in await page.context.cookies() if c["name"] == "casework_codec"]
+        assert [c["path"] for c in codec_cookies] == ["/codec"]
+        assert codec_cookies[0]["httpOnly"] is True
         await page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
 
         await row.locator("a").click()
         await page.locator("#timeline tbody tr").first.wait_for()
         cells = await page.locator("#timeline tbody tr").evaluate_all(
-            "rows => rows.map(r => [r.cells[0].innerText, r.cells[3].innerText, r.cells[5].title])"
+            "rows => rows.map(r => [r.cells[0].innerText, r.cells[4].title, r.cells[6].title])"
         )
         ledger_rows = [[str(e.version), e.type, e.hash] for e in await ledger.read_stream(case_id)]
         assert cells == ledger_rows

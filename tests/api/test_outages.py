@@ -22,6 +22,7 @@ from store.ledger import Ledger
 from store.migrate import upgrade_head_async
 from tests.api.conftest import asgi_client, bearer, settings
 from tests.factories import OPERATOR, intake, report, rescue_case_id
+from tests.servers import session_key_ring
 from workers.client import connect
 from workers.worker import build_worker
 
@@ -37,7 +38,7 @@ def _closed_port() -> int:
 async def test_temporal_unreachable_is_503_naming_temporal(
     ledger: Ledger, engine: AsyncEngine
 ) -> None:
-    client = await connect(f"127.0.0.1:{_closed_port()}", lazy=True)
+    client = await connect(f"127.0.0.1:{_closed_port()}", key_ring=session_key_ring(), lazy=True)
     services = Services(settings(), engine, ledger, CaseGateway(client, "nowhere"))
     async with asgi_client(services) as api:
         health = await api.get("/healthz")

@@ -53,7 +53,7 @@ async def test_refused_command_is_409_with_the_rules_reason_and_writes_nothing(
     )
     assert response.status_code == 409
     assert response.json()["code"] == "wrong_stage"
-    assert "intake" in response.json()["message"]
+    assert "intake" in response.json()["message_en"]
     assert len((await api.get(f"/cases/{case_id}/history")).json()) == 1
 
 
@@ -105,7 +105,7 @@ async def test_commands_need_a_valid_token(api: httpx.AsyncClient) -> None:
     assert (await api.post("/cases", json=report(), headers=forged)).status_code == 401
     expired = bearer(OPERATOR, ttl=timedelta(seconds=-10))
     response = await api.post("/cases", json=report(), headers=expired)
-    assert response.status_code == 401 and "expired" in response.json()["message"]
+    assert response.status_code == 401 and "expired" in response.json()["message_en"]
 
 
 async def test_case_list_filters(api: httpx.AsyncClient) -> None:
@@ -183,7 +183,7 @@ async def test_who_may_act_refusal_is_recorded_in_the_case_history(api: httpx.As
     assert refused[0]["payload"] == {
         "command": "GrantExtension",
         "code": "role_not_allowed",
-        "reason": response.json()["message"],
+        "reason": response.json()["message_en"],
     }
     assert (await api.get(f"/cases/{case_id}/verify")).json()["valid"]
     state = (await api.get(f"/cases/{case_id}")).json()

@@ -19,7 +19,7 @@ from activities.verification import FakeVerificationCentre
 from api.auth import mint_token
 from api.deps import Services
 from casework.cli import app as cli
-from casework.cli_relief import fen
+from casework.cli_schema import InputError, fen
 from casework.settings import get_settings
 from domain.actors import Actor
 from store.ledger import Ledger
@@ -53,7 +53,7 @@ def parsed(result: Result) -> Any:
 def test_yuan_become_exact_fen() -> None:
     assert fen("1820.5") == 182_050
     assert fen("0.01") == 1
-    with pytest.raises(Exception, match="to the fen"):
+    with pytest.raises(InputError, match="精确到分"):
         fen("1.001")
 
 
@@ -81,12 +81,12 @@ async def test_an_application_from_the_command_line(
                     "--unit",
                     STREET_OFFICE,
                     "--member",
-                    "王某/本人/46",
+                    "王某||本人|46",
                     "--member",
-                    "王小某/子/12",
-                    "--income",
+                    "name=王小某|relation=子|age=12",
+                    "--declared-income",
                     "1200.00",
-                    "--consent",
+                    "--consent-to-verification",
                     "--paper",
                     "id_document",
                     "--json",

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from casework import cli_rescue
+from casework import cli_schema
 from casework.cli import app
 from domain.rescue import RESCUE
 from domain.rescue.weather import WEATHER
@@ -46,7 +46,7 @@ async def test_the_plan_and_the_exit_over_http_with_the_rules_reasons(
     assert (await _post(api, commands, draft, SUPERVISOR)).status_code == 200
     own = await _post(api, commands, {"type": "ApproveIndividualPlan", "version": 1}, SUPERVISOR)
     assert own.status_code == 403 and own.json()["code"] == "four_eyes"
-    assert "may not also approve" in own.json()["message"]
+    assert "may not also approve" in own.json()["message_en"]
     approved = await _post(api, commands, {"type": "ApproveIndividualPlan", "version": 1}, APPROVER)
     assert approved.status_code == 200 and approved.json()["events"][0] == "IndividualPlanApproved"
 
@@ -55,7 +55,7 @@ async def test_the_plan_and_the_exit_over_http_with_the_rules_reasons(
     )
     assert self_exit.status_code == 409
     assert self_exit.json()["code"] == "minor_cannot_self_exit"
-    assert "未保法" in self_exit.json()["message"]
+    assert "未成年人保护法" in self_exit.json()["message"]
 
     women = await _post(api, commands, {"type": "AssignHousing", "area": "girls"}, OPERATOR)
     assert women.status_code == 409 and women.json()["code"] == "women_housed_apart"
@@ -82,7 +82,7 @@ async def test_a_supervisor_switches_the_weather_mode_over_http(api: httpx.Async
 # --- the CLI: every operator command has a `casework rescue` command that builds it ---------
 
 SYSTEM_ONLY = {"EscalateClock", "RecordPoliceIdentityAnswer", "NoteDistrictWeather"}
-ELSEWHERE = {"GrantExtension"}  # `casework cases extend`
+ELSEWHERE: set[str] = set()  # GrantExtension is `casework rescue extend` (and `cases extend`)
 CASE = "RSC-2026-000001"
 CLI_CALLS: list[list[str]] = [
     ["housing", CASE, "--area", "women"],
@@ -101,12 +101,12 @@ CLI_CALLS: list[list[str]] = [
         "--goal",
         "返乡",
         "--service",
-        "S1|return_travel|sw-li|2026-12-20|购票",
+        "S1|return_travel|购票|sw-li|2026-12-20",
     ],
     ["approve-plan", CASE, "--version", "1"],
     ["return-plan", CASE, "--version", "1", "--reason", "不够具体"],
-    ["service-done", CASE, "S1", "--outcome", "已购票"],
-    ["service-cancel", CASE, "S1", "--reason", "不再需要"],
+    ["service-done", CASE, "--service-id", "S1", "--outcome", "已购票"],
+    ["service-cancel", CASE, "--service-id", "S1", "--reason", "不再需要"],
     ["weekly-review", CASE, "--notes", "稳定"],
     ["request-extension", CASE, "--days", "5", "--reason", "等家属"],
     ["approve-extension", CASE],
@@ -114,13 +114,13 @@ CLI_CALLS: list[list[str]] = [
     [
         "hand-over",
         CASE,
-        "--collector-name",
+        "--name",
         "张父",
         "--relation",
         "父亲",
-        "--collector-id",
+        "--id-number",
         "310115198001011238",
-        "--id-checked",
+        "--collector-id-checked",
         "--at-risk",
     ],
     [
@@ -134,14 +134,14 @@ CLI_CALLS: list[list[str]] = [
         "sw-li",
         "--cross-region",
     ],
-    ["handover-ack", CASE, "--receipt", "FY-1"],
+    ["handover-ack", CASE, "--receipt-ref", "FY-1"],
     ["self-exit", CASE, "--declaration-signed"],
     ["departed", CASE, "--last-seen", "站门口"],
     ["place", CASE, "--placement", "long_term", "--facility", "福利院", "--hukou-registered"],
     ["to-hospital", CASE, "--hospital", "浦东医院", "--reason", "发热"],
     ["discharge", CASE, "--outcome", "discharged", "--notice-ref", "N-1"],
     ["terminate", CASE, "--reason", "违反站规"],
-    ["death", CASE, "--cause", "心脏骤停", "--police-ref", "110-1", "--family-notified"],
+    ["death", CASE, "--cause", "心脏骤停", "--police-notice-ref", "110-1", "--family-notified"],
     ["follow-up", CASE, "--outcome", "稳定"],
     ["close", CASE, "--summary", "结案"],
     ["refuse-help", CASE, "--extreme-weather"],
@@ -150,10 +150,11 @@ CLI_CALLS: list[list[str]] = [
     ["deny", CASE, "--reason", "不符合"],
     ["close-report", CASE, "--reason", "误报"],
     ["weather-off", "WX-2026-000001"],
+    ["extend", CASE, "--clock", "在站期限", "--by", "3", "--reason", "等待家属"],
 ]
 OPENING_CALLS: list[list[str]] = [
     ["report", "--source", "walk_in", "--unit", "站", "--location", "站内"],
-    ["weather-on", "--weather", "cold_wave"],
+    ["weather-on", "--weather", "寒潮", "--unit", "浦东新区民政局"],
 ]
 
 
@@ -169,8 +170,8 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         captured.append(action(_Recorder()))
         return RESULT
 
-    monkeypatch.setattr(cli_rescue, "send", fake_send)
-    monkeypatch.setattr(cli_rescue, "call", fake_call)
+    monkeypatch.setattr(cli_schema, "send", fake_send)
+    monkeypatch.setattr(cli_schema, "call", fake_call)
     return captured
 
 

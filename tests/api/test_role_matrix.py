@@ -40,6 +40,13 @@ READS = [
     "/cases/{id}/export",
     "/cases/{id}/diff?from_version=0&to_version=1",
     "/queue",
+    "/cases/{id}/offers",
+    "/reviews",
+    "/openings",
+    "/lifecycles",
+    "/workbench/settings",
+    "/stats/cases-by-month",
+    "/stats/inspections?format=csv",
 ]
 
 # role → expected status for: open a case, intake, grant an extension, list users, create a

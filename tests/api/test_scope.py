@@ -96,7 +96,7 @@ async def test_the_district_sees_every_unit_and_auditors_change_nothing(
         ).json()
         assert case_id in [c["case_id"] for c in listed]
     response = await api.post(f"/cases/{case_id}/commands", json=intake(), headers=bearer(AUDITOR))
-    assert response.status_code == 403 and "auditors" in response.json()["message"]
+    assert response.status_code == 403 and "auditors" in response.json()["message_en"]
     response = await api.post("/cases", json=report(), headers=bearer(AUDITOR))
     assert response.status_code == 403
 

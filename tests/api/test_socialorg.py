@@ -118,7 +118,7 @@ async def test_the_yearly_batch_view_shows_who_is_due_late_and_listed(
     await sleep_until(env, datetime(year + 1, 2, 20, 10, tzinfo=SHANGHAI))
     refused = await bureau.send(diligent, bureau.operator, org_report(year, "authority"))
     assert refused.status_code == 409 and refused.json()["code"] == "sponsor_review_first"
-    assert "社团条例 Art 28" in refused.json()["message"]
+    assert "社团条例 Art 28" in refused.json()["message_en"]
     await bureau.ok(diligent, bureau.operator, org_report(year, "sponsor"))
     await bureau.ok(foundation, bureau.operator, org_report(year, "authority"))
     result = {"type": "RecordInspectionResult", "year": year, "result": "pass"}

@@ -59,7 +59,7 @@ async def test_an_organisation_from_the_command_line(
         opened = parsed(
             await casework(
                 url, operator, "social-org", "apply", "--org-type", "social_service_agency",
-                "--name", "浦东新区阳光社工服务社", "--unit", unit, "--json",
+                "--org-name", "浦东新区阳光社工服务社", "--unit", unit, "--json",
                 *(f"--document={d}" for d in ("application_form", "articles", "capital_proof")),
                 "--document=premises_proof", "--document=leaders_info",
             )
@@ -70,12 +70,12 @@ async def test_an_organisation_from_the_command_line(
         code = org_registration("social_service_agency")["credit_code"]
         refused = await casework(
             url, operator, "social-org", "register", case_id,
-            "--certificate", "沪浦民证字第1号", "--credit-code", code,
+            "--certificate-number", "沪浦民证字第1号", "--credit-code", code,
         )  # fmt: skip
         assert refused.exit_code == 1 and "role_not_allowed" in refused.output
         registered = await casework(
             url, approver, "social-org", "register", case_id,
-            "--certificate", "沪浦民证字第1号", "--credit-code", code, "--json",
+            "--certificate-number", "沪浦民证字第1号", "--credit-code", code, "--json",
         )  # fmt: skip
         assert parsed(registered)["stage"] == "registered"
         activity = await casework(
@@ -83,7 +83,15 @@ async def test_an_organisation_from_the_command_line(
         )
         assert parsed(activity)["events"] == ["OrgActivityRecorded", "ClockStopped"]
         no_year = await casework(
-            url, operator, "social-org", "report", case_id, "--year", "2026", "--to", "authority"
+            url,
+            operator,
+            "social-org",
+            "report",
+            case_id,
+            "--year",
+            "2026",
+            "--recipient",
+            "登记管理机关",
         )
         assert no_year.exit_code == 1 and "no_inspection_year" in no_year.output
 

@@ -35,7 +35,7 @@ def test_the_default_ladder_still_reminds_at_two_thirds() -> None:
 
 
 def test_a_reminder_days_before_fires_at_the_start_of_that_day() -> None:
-    spec = rules.report_deadline("authority_report", "年报", 531, "test")
+    spec = rules.report_deadline("authority_report", 531, "test")
     clock = start_clock(spec, shanghai(2027, 1, 1, 0), CALENDAR)
     assert clock.due_at == end_of_day(date(2027, 5, 31))
     assert clock.rungs[Rung.REMINDER] == timers.start_of_day(date(2027, 5, 24))
@@ -43,13 +43,13 @@ def test_a_reminder_days_before_fires_at_the_start_of_that_day() -> None:
 
 
 def test_a_reminder_days_before_never_fires_before_the_clock_starts() -> None:
-    spec = rules.report_deadline("authority_report", "年报", 531, "test")
+    spec = rules.report_deadline("authority_report", 531, "test")
     start = shanghai(2027, 5, 28)
     assert start_clock(spec, start, CALENDAR).rungs[Rung.REMINDER] == start
 
 
 def test_an_extended_report_deadline_keeps_its_seven_day_reminder() -> None:
-    spec = rules.report_deadline("authority_report", "年报", 531, "test")
+    spec = rules.report_deadline("authority_report", 531, "test")
     clock = start_clock(spec, shanghai(2027, 1, 1, 0), CALENDAR)
     extended = extend_clock(clock, 10, shanghai(2027, 2, 1), CALENDAR)
     assert extended.due_at == end_of_day(date(2027, 6, 10))

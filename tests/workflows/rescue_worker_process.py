@@ -12,12 +12,13 @@ from datetime import timedelta
 from activities.identity import FakePoliceIdentitySystem
 from store.db import make_engine
 from store.ledger import Ledger
+from tests.servers import session_key_ring
 from workers.client import connect
 from workers.worker import build_worker
 
 
 async def main(address: str, database_url: str, task_queue: str, latency_ms: int) -> None:
-    client = await connect(address)
+    client = await connect(address, key_ring=session_key_ring())  # inherited from the test
     police = FakePoliceIdentitySystem(latency=timedelta(milliseconds=latency_ms))
     worker = build_worker(
         client, Ledger(make_engine(database_url)), task_queue, identity_system=police

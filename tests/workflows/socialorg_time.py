@@ -12,18 +12,17 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from temporalio.contrib.opentelemetry import TracingInterceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import SHANGHAI, local_date
-from tests.servers import binary, register_search_attributes
+from tests.servers import binary, converter, register_search_attributes
 
 
 @asynccontextmanager
 async def own_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
         interceptors=[TracingInterceptor()],
     )
     await register_search_attributes(env.client)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.verification import FakeVerificationCentre, Outage
@@ -24,7 +23,7 @@ from tests.factories import (
     RELIEF_REVIEWER,
     relief_application,
 )
-from tests.servers import binary, register_search_attributes
+from tests.servers import binary, converter, plain_history_json, register_search_attributes
 from tests.workflows.relief_harness import ReliefHarness, relief_harness
 
 INVESTIGATION = {
@@ -40,7 +39,7 @@ async def own_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     test's case left with a timer and no worker holds time still, and every sleep times out."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=converter(),
     )
     await register_search_attributes(env.client)
     yield env
@@ -370,4 +369,4 @@ async def test_record_relief_history(relief: ReliefHarness) -> None:
     await relief.send(case_id, {"type": "ApproveAssistance"}, RELIEF_APPROVER)
     history = await relief.client.get_workflow_handle(case_id).fetch_history()
     path = Path(__file__).parent / "histories" / "relief_outage_objection_approval.json"
-    path.write_text(history.to_json(), encoding="utf-8")
+    path.write_text(plain_history_json(history), encoding="utf-8")

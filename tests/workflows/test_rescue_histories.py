@@ -24,6 +24,7 @@ from tests.factories import (
     report,
     rescue_case_id,
 )
+from tests.servers import plain_history_json
 from tests.workflows.rescue_helpers import KNOWN_ID, plan_command, recorded, shanghai_date, until
 from tests.workflows.test_replay import HISTORIES
 from workflows.contracts import CaseOutcome
@@ -66,4 +67,6 @@ async def test_record_rescue_full_lifecycle_history(
     handle = gateway.client.get_workflow_handle(case_id, result_type=CaseOutcome)
     assert (await handle.result()).stage == "closed"
     history = await handle.fetch_history()
-    (HISTORIES / "rescue_full_lifecycle.json").write_text(history.to_json(), encoding="utf-8")
+    (HISTORIES / "rescue_full_lifecycle.json").write_text(
+        plain_history_json(history), encoding="utf-8"
+    )

@@ -27,6 +27,7 @@ from tests.factories import (
     report,
     rescue_case_id,
 )
+from tests.servers import plain_history_json
 from tests.workflows.test_replay import HISTORIES
 from workflows.contracts import PaperFileRequest, PaperFileStep
 
@@ -49,7 +50,9 @@ async def test_record_rescue_caught_up_at_due_instants(
     await gateway.send(case_id, CASEWORKER, classify())
     await skipping_env.sleep(timedelta(days=12))
     history = await gateway.client.get_workflow_handle(case_id).fetch_history()
-    (HISTORIES / "runtime_rescue_due_instants.json").write_text(history.to_json(), encoding="utf-8")
+    (HISTORIES / "runtime_rescue_due_instants.json").write_text(
+        plain_history_json(history), encoding="utf-8"
+    )
 
 
 async def test_record_organisation_from_a_paper_file(
@@ -71,5 +74,5 @@ async def test_record_organisation_from_a_paper_file(
     await skipping_env.sleep(timedelta(days=2))
     history = await skipping_gateway.client.get_workflow_handle(case_id).fetch_history()
     (HISTORIES / "runtime_socialorg_paper_file.json").write_text(
-        history.to_json(), encoding="utf-8"
+        plain_history_json(history), encoding="utf-8"
     )
