@@ -56,7 +56,7 @@ def test_migrate_runs_as_the_owner_and_opens_the_app_login(server_url: str, tmp_
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "casework_app may log in" in result.stdout
+    assert "casework_app 可用 CASEWORK_DB_APP_PASSWORD 登录" in result.stdout
     can_login, verifier = asyncio.run(_app_login(owner))
     assert can_login and verifier is not None and verifier != verifier_before  # set anew
     assert asyncio.run(_revision(owner))
