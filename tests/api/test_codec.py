@@ -230,7 +230,7 @@ async def test_codec_endpoint_refuses_bad_bodies_and_other_namespaces(
     assert other.status_code == 422
     forged = Payload(metadata={"encoding": b"binary/encrypted", KEY_ID: b"unknown"}, data=b"x")
     unknown_key = await api.post("/codec/decode", content=_body([forged]), headers=supervisor)
-    assert unknown_key.status_code == 422 and "unknown" in unknown_key.json()["message"]
+    assert unknown_key.status_code == 422 and "unknown" in unknown_key.json()["message_en"]
 
 
 async def test_after_rotation_the_old_key_id_still_decodes(
