@@ -38,6 +38,7 @@ def sees_all(reader: Actor | None) -> bool:
 
 def unit_filter(reader: Actor | None, asked: str | None) -> str | None:
     """The unit a list is limited to: the reader's own unless the reader sees all."""
+    require_staff(reader)
     if sees_all(reader):
         return asked
     assert reader is not None
@@ -61,6 +62,7 @@ def require_case_access(reader: Actor | None, case_id: str, case_unit: str) -> N
 
 async def readable_case(services: Services, reader: Actor | None, case_id: str) -> CaseRow:
     """The case's row if it exists and the reader may see it; 404 otherwise, either way."""
+    require_staff(reader)
     row = await get_case(services.engine, case_id)
     if row is None:
         raise CaseNotFound(case_id)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.gateway import lifecycle_of
-from api.scope import readable_case, unit_filter
+from api.scope import readable_case, require_staff, unit_filter
 from domain.calendar import WorkingDayCalendar
 from domain.lifecycle import Lifecycle
 from domain.messages import DecisionContext
@@ -107,6 +107,7 @@ class Opening(BaseModel):
 @router.get("/openings", response_model=list[Opening])
 async def openings(actor: ActorDep) -> list[Opening]:
     """The commands I may open a case with (an empty case's decider asked, as for offers)."""
+    require_staff(actor)  # integration accounts only deliver their callbacks
     ctx = DecisionContext(datetime.now(UTC), actor, WorkingDayCalendar())
     found = []
     for kind in STAFF_LIFECYCLES:

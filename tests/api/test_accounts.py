@@ -83,7 +83,7 @@ async def test_deactivating_a_user_ends_its_tokens_at_once(
     changed = await api.patch(f"/users/{user_id}", json={"active": False}, headers=admin)
     assert changed.status_code == 200 and changed.json()["active"] is False
     refused = await api.get("/cases", headers=token)
-    assert refused.status_code == 401 and "deactivated" in refused.json()["message"]
+    assert refused.status_code == 401 and "deactivated" in refused.json()["message_en"]
     assert (await _sign_in(api, user_id)).status_code == 401
 
     # Reactivated, the account signs in again; the token from before stays dead.

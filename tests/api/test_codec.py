@@ -267,7 +267,7 @@ async def test_after_rotation_the_old_key_id_still_decodes(
     )
     async with asgi_client(services) as forgetful:
         response = await forgetful.post("/codec/decode", content=_body(sealed), headers=headers)
-    assert response.status_code == 422 and old.active_id in response.json()["message"]
+    assert response.status_code == 422 and old.active_id in response.json()["message_en"]
 
 
 async def test_the_ui_reaches_the_codec_with_its_cookie_across_origins(
