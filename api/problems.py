@@ -32,11 +32,12 @@ class Problem(BaseModel):
     details: Any = None
 
 
-def problem_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+def problem_body(
+    code: str, message: str, details: Any = None, message_zh: str | None = None
+) -> dict[str, Any]:
     """An error answer's body: the catalogue's Chinese reason, the English detail beside it."""
-    problem = Problem(
-        code=code, message=error_label(code) or message, message_en=message, details=details
-    )
+    chinese = message_zh or error_label(code) or message
+    problem = Problem(code=code, message=chinese, message_en=message, details=details)
     return problem.model_dump(exclude_none=True)
 
 
@@ -54,9 +55,14 @@ class ServiceUnavailable(Exception):
 
 
 def _answer(
-    status: int, code: str, message: str, details: Any = None, **headers: str
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    message_zh: str | None = None,
+    **headers: str,
 ) -> JSONResponse:
-    body = problem_body(code, message, details)
+    body = problem_body(code, message, details, message_zh)
     return JSONResponse(status_code=status, content=body, headers=headers or None)
 
 
@@ -68,7 +74,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PaperFileStepRefused)
     async def paper_step_refused(_: Request, exc: PaperFileStepRefused) -> JSONResponse:
         # The file is refused whole; `step` is the 0-based index of the step that was refused.
-        return _answer(refusal_status(exc.code), exc.code, exc.message, {"step": exc.step})
+        reason = error_label(exc.code) or exc.message
+        return _answer(
+            refusal_status(exc.code),
+            exc.code,
+            exc.message,
+            {"step": exc.step},
+            message_zh=f"第 {exc.step + 1} 步：{reason}",
+        )
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:

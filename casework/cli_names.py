@@ -114,6 +114,7 @@ NAMES: dict[str, str] = {
 OPTION_NAMES: dict[str, str] = {
     "infectious_critical_or_injured": "to_hospital",  # screening: → hospital
     "danger_drugs_or_fugitive": "to_police",  # screening: → police
+    "consent_to_verification": "consent",  # 授权核对
 }
 
 

@@ -11,7 +11,8 @@ import typer
 from casework import render
 from casework.cli_common import JsonOpt, call
 from casework.cli_errors import ChineseCommand, ChineseGroup
-from casework.cli_schema import InputError, add_lifecycle_commands, fen
+from casework.cli_schema import add_lifecycle_commands
+from casework.cli_values import InputError, fen
 from domain.catalogue import enum_label
 from domain.relief import RELIEF
 

@@ -45,6 +45,7 @@ SUMMARY_FIELDS = (
     "org_type",
     "recipient",
     "listing",
+    "reference",
     "year",
     "version",
     "service_id",

@@ -39,7 +39,7 @@ def tour_steps(readme: str) -> list[Step]:
     """The shell commands of the tour's sections, continuation lines joined."""
     steps: list[Step] = []
     for heading in TOUR_SECTIONS:
-        section = readme.split(heading, 1)[1].split("\n#", 1)[0]  # to the next heading
+        section = re.split(r"\n#{2,} ", readme.split(heading, 1)[1], maxsplit=1)[0]
         for block in re.findall(r"```sh\n(.*?)```", section, re.S):
             pending = ""
             for line in block.splitlines():
@@ -65,6 +65,8 @@ def test_the_tour_is_read_from_the_readme() -> None:
     assert any(c.startswith("CASE=$(casework rescue report") for c in commands)
     assert [s.exit_code for s in steps if s.exit_code] == [1]  # the refused report
     assert any("audit verify-export" in c for c in commands)
+    assert not any(c.startswith("casework audit anchor") for c in commands)  # its own section
+    assert len(commands) >= 20
 
 
 @pytest.fixture

@@ -171,6 +171,7 @@ async def test_a_refused_step_refuses_the_whole_file_and_writes_nothing(
     assert response.status_code == 409, response.text
     assert response.json()["details"] == {"step": 2}
     assert "step 3" in response.json()["message_en"]
+    assert response.json()["message"].startswith("第 3 步：")
     listed = await api.get("/cases", params={"unit": unit}, headers=bearer(by))
     assert listed.json() == []
 
@@ -190,7 +191,7 @@ async def test_impossible_dates_are_refused_naming_the_step(api: httpx.AsyncClie
         assert response.status_code == 422, response.text
         body = response.json()
         assert body["code"] == "bad_effective_time" and body["details"] == {"step": 1}
-        assert why in body["message_en"]
+        assert why in body["message_en"] and body["message"].startswith("第 2 步：")
 
 
 async def test_more_paper_steps_for_an_open_case(api: httpx.AsyncClient) -> None:

@@ -19,7 +19,7 @@ from activities.verification import FakeVerificationCentre
 from api.auth import mint_token
 from api.deps import Services
 from casework.cli import app as cli
-from casework.cli_schema import InputError, fen
+from casework.cli_values import InputError, fen
 from casework.settings import get_settings
 from domain.actors import Actor
 from store.ledger import Ledger
@@ -86,7 +86,7 @@ async def test_an_application_from_the_command_line(
                     "name=王小某|relation=子|age=12",
                     "--declared-income",
                     "1200.00",
-                    "--consent-to-verification",
+                    "--consent",
                     "--paper",
                     "id_document",
                     "--json",

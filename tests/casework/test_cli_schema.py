@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from casework.cli import app
 from casework.cli_names import NAMES, SYSTEM_ONLY, cli_name
-from casework.cli_schema import build, options_of
+from casework.cli_options import build, options_of
 from domain.registry import LIFECYCLES
 from domain.relief.commands import ApplyForAssistance
 from domain.rescue.commands import RegisterIntake, ReportPerson
@@ -97,7 +97,7 @@ def test_yuan_are_sent_as_exact_fen() -> None:
         unit="潍坊新村街道",
         member=["王某||本人|46"],
         declared_income="1200.50",
-        consent_to_verification=True,
+        consent=True,
     )
     assert body["programme"] == "dibao"
     assert body["household"]["declared_income_fen"] == 120_050
