@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import asyncpg
 import uvicorn
 
 from api.app import create_app
@@ -169,7 +170,15 @@ async def _least_privilege(settings: Settings) -> Settings:
         return settings
     # A fresh password on every start: nothing to keep on disk, nothing to leak from it.
     password = settings.db_app_password or secrets.token_urlsafe(24)
-    await enable_app_login(owner_url, password)
+    try:
+        await enable_app_login(owner_url, password)
+    except asyncpg.InsufficientPrivilegeError:
+        log.warning(
+            "DATABASE_URL's role may not give %s a login (needs CREATEROLE): the worker and API "
+            "use DATABASE_URL as given; set CASEWORK_MIGRATION_DATABASE_URL to separate them",
+            APP_ROLE,
+        )
+        return settings
     return settings.model_copy(
         update={
             "migration_database_url": owner_url,
