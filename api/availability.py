@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.problems import InvalidInput, ServiceUnavailable
-from store.data_errors import is_data_error
+from store.data_errors import is_connection_error, is_data_error
 
 _TEMPORAL_DOWN = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 
@@ -21,7 +21,7 @@ async def postgresql() -> AsyncIterator[None]:
     except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
         raise ServiceUnavailable("postgresql", type(error).__name__) from None
     except DBAPIError as error:
-        if error.connection_invalidated:
+        if error.connection_invalidated or is_connection_error(error):
             raise ServiceUnavailable("postgresql", "connection lost") from None
         if is_data_error(error):
             raise InvalidInput(str(error.orig).split("\n")[0]) from None

@@ -157,6 +157,8 @@ async def reviews(
             if row.kind not in STAFF_LIFECYCLES:
                 continue
             lifecycle = LIFECYCLES[row.kind]
+            if not row.case_id.startswith(f"{lifecycle.id_prefix}-"):
+                continue  # a row that is no case of the lifecycle (e.g. a ledger test's stream)
             state, _version = await state_as_of(services.ledger, lifecycle, row.case_id)
             waiting = [r for r in pending_reviews(row.kind, state) if r.open_to(actor.user_id)]
             if not waiting:
