@@ -1,4 +1,5 @@
-"""The only writer of the ledger: appends a case's events and read model in one transaction."""
+"""The only writer of the ledger: appends a case's events, its read model and the notifications
+the events call for (the outbox), in one transaction."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.contracts import APPEND_EVENTS, AppendRequest, AppendResult
+from activities.notifications import planned_notifications
 from store.errors import ConcurrencyConflict, IdempotencyMismatch, InvalidEventData
 from store.ledger import Ledger
 
@@ -37,6 +39,9 @@ class LedgerActivities:
                 workflow_id=info.workflow_id,
                 run_id=info.workflow_run_id,
                 trace_id=_trace_id(),
+                notifications=planned_notifications(
+                    request.stream_id, request.events, request.summary
+                ),
             )
         except ConcurrencyConflict as conflict:
             raise ApplicationError(

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, ConfigDict
 from temporalio import activity
@@ -28,6 +28,9 @@ from activities.verification_contracts import (
     CentreReceipt,
     VerificationSendRequest,
 )
+
+if TYPE_CHECKING:  # settings are read lazily: activities never import the CLI at import time
+    from config.settings import Settings
 
 log = logging.getLogger("casework.verification")
 
@@ -355,17 +358,19 @@ class VerificationActivities:
         return receipt
 
 
-def default_centre() -> FakeVerificationCentre:
+def default_centre(settings: Settings | None = None) -> FakeVerificationCentre:
     """The fake centre from settings, delivering to this deployment's API.
 
-    It delivers with `CASEWORK_VERIFICATION_TOKEN` (issued by an administrator for a
-    registered integration user); in development, without one, it mints its own.
+    Its store lives in the deployment's data folder (`--data-dir` of `casework dev`) unless
+    CASEWORK_VERIFICATION_STORE names another file. It delivers with
+    `CASEWORK_VERIFICATION_TOKEN` (issued by an administrator for a registered integration
+    account); in development, without one, it mints its own.
     """
     from config.settings import get_settings
     from config.tokens import mint_token
     from domain.actors import Actor, Role
 
-    settings = get_settings()
+    settings = settings or get_settings()
     outages = []
     if settings.verification_down_from and settings.verification_down_until:
         outages.append(Outage(settings.verification_down_from, settings.verification_down_until))

@@ -10,9 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import headers, problems
+from api.body_limit import BodyLimit
 from api.codec_cors import CodecCors
 from api.deps import Services
 from api.gateway import CaseGateway
+from api.holiday_notices import BureauNotices
 from api.routers import (
     anchors,
     audit,
@@ -21,6 +23,9 @@ from api.routers import (
     codec,
     console,
     health,
+    inbox_page,
+    metrics,
+    notifications,
     paper_files,
     relief,
     socialorg,
@@ -84,7 +89,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             settings=settings,
             engine=engine,
             ledger=Ledger(engine),
-            gateway=CaseGateway(client, settings.task_queue),
+            gateway=CaseGateway(
+                client,
+                settings.task_queue,
+                holiday_notices=BureauNotices(settings.holiday_notices_dir).current,
+            ),
         )
         try:
             yield
@@ -99,6 +108,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     headers.install(app)
     _install_account_problems(app)
     app.add_middleware(CodecCors, prefix=codec.PREFIX, origins=settings.codec_origins)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -121,6 +131,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         console.router,
         relief.router,
         socialorg.router,
+        notifications.inbox_router,
+        notifications.router,
+        notifications.email_router,
+        inbox_page.router,
+        metrics.router,
         workbench.router,
         stats.router,
         vocabulary.router,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+import asyncpg
+from sqlalchemy.exc import DBAPIError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.problems import InvalidInput, ServiceUnavailable
-from store.data_errors import is_connection_error, is_data_error
+from store.data_errors import is_data_error, is_unavailable
 
 _TEMPORAL_DOWN = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 
@@ -18,12 +19,10 @@ _TEMPORAL_DOWN = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 async def postgresql() -> AsyncIterator[None]:
     try:
         yield
-    except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
-        raise ServiceUnavailable("postgresql", type(error).__name__) from None
-    except DBAPIError as error:
-        if error.connection_invalidated or is_connection_error(error):
-            raise ServiceUnavailable("postgresql", "connection lost") from None
-        if is_data_error(error):
+    except (DBAPIError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+        if is_unavailable(error):
+            raise ServiceUnavailable("postgresql", type(error).__name__) from None
+        if isinstance(error, DBAPIError) and is_data_error(error):
             raise InvalidInput(str(error.orig).split("\n")[0]) from None
         raise
 

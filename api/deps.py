@@ -16,6 +16,7 @@ from api.gateway import CaseGateway
 from config.settings import Settings
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from store.idempotency import IdempotencyKeys
 from store.ledger import Ledger
 
 
@@ -28,11 +29,13 @@ class Services:
     ledger: Ledger
     gateway: CaseGateway
     accounts: AccountCheck = field(init=False)
+    keys: IdempotencyKeys = field(init=False)
 
     def __post_init__(self) -> None:
         self.accounts = AccountCheck(
             self.engine, self.settings.account_cache_seconds, self.settings.development
         )
+        self.keys = IdempotencyKeys(self.engine)
 
 
 def get_services(request: Request) -> Services:

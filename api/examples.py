@@ -78,4 +78,12 @@ COMMAND_EXAMPLES: dict[str, dict[str, Any]] = {
             "reason": "等待家属接领",
         },
     },
+    "recompute": {
+        "summary": "Any case: a supervisor recomputes its clocks after a holiday notice loaded",
+        "value": {"type": "RecomputeClocks", "reason": "2027年节假日安排已公布"},
+    },
+    "delivered": {
+        "summary": "Relief: the refusal notice reached the applicant on a given day",
+        "value": {"type": "DeliverRefusalNotice", "delivered_on": "2026-12-01"},
+    },
 }

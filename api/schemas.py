@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, Field
 
 from domain.actors import Role
+from domain.clocks import Clock
 from domain.registry import LIFECYCLES
+from domain.summaries import basis_label
 
 MAX_OFFSET = 1_000_000  # paging deeper than this is a query, not browsing
 MAX_VERSION = 2**31 - 1  # the ledger's version column is a PostgreSQL integer
@@ -40,11 +43,58 @@ class CaseListItem(BaseModel):
     assignee: str | None
     escalation_level: int
     next_due_at: datetime | None
+    next_due_on: date | None = Field(
+        default=None, description="The last day the next deadline covers (Asia/Shanghai)"
+    )
     overdue: bool
     closed: bool
+    clock_basis: str | None = Field(
+        default=None, description="fallback | calendar | null (no deadline runs)"
+    )
     version: int
     opened_at: datetime | None
     updated_at: datetime
+
+
+class ClockBasis(StrEnum):
+    FALLBACK = "fallback"
+    CALENDAR = "calendar"
+
+
+class ClockView(BaseModel):
+    """A clock as staff read it: its due instant and the last day it covers (Asia/Shanghai)."""
+
+    name: str
+    label_zh: str
+    rule: str
+    starts: str = Field(description="The statute's start event the clock counts from")
+    started_at: datetime
+    due_at: datetime
+    due_on: date = Field(description="The last day the deadline covers, Asia/Shanghai")
+    basis: str = Field(description="The calendar the dates were counted on")
+    basis_zh: str = Field(description="The same, for staff")
+    fallback: bool = Field(description="Counted on the Monday-Friday fallback for some year")
+    running: bool
+    reached: int = Field(description="-1 none, 0 reminder, 1 due, 2 overdue, 3 leadership")
+    extensions: int
+
+
+def clock_view(clock: Clock) -> ClockView:
+    return ClockView(
+        name=clock.name,
+        label_zh=clock.spec.label_zh,
+        rule=clock.spec.rule,
+        starts=clock.spec.starts,
+        started_at=clock.started_at,
+        due_at=clock.due_at,
+        due_on=clock.due_on,
+        basis=clock.basis,
+        basis_zh=basis_label(clock.basis),
+        fallback=clock.on_fallback,
+        running=clock.running,
+        reached=int(clock.reached),
+        extensions=clock.extensions,
+    )
 
 
 class CaseDetail(BaseModel):
@@ -55,6 +105,11 @@ class CaseDetail(BaseModel):
     stage_label: str
     as_of: datetime | None = None
     state: dict[str, Any]
+    clocks: list[ClockView] = Field(default_factory=list)
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Lifecycle views, e.g. a social organisation's inspection_schedule",
+    )
 
 
 class HistoryEntry(BaseModel):

@@ -229,6 +229,8 @@ class Client:
             if response.status_code == 503:
                 self.tally.unavailable += 1
                 continue  # safe to retry with the key, whatever it says
+            if response.status_code == 409 and _code(response) == "idempotency_key_in_use":
+                continue  # an earlier attempt with the key is still being answered
             if response.status_code >= 500:
                 self.tally.server_errors += 1
                 continue
@@ -254,6 +256,12 @@ class Client:
             if body.get("status") in ("recorded", "refused"):
                 return body
         return None
+
+
+def _code(response: httpx.Response) -> str | None:
+    with contextlib.suppress(ValueError):
+        return str(response.json().get("code"))
+    return None
 
 
 async def drive_case(client: Client, tally: Tally, index: int, run: str) -> None:

@@ -15,7 +15,17 @@ import typer
 from pydantic import ValidationError
 from rich.markup import escape
 
-from casework import cli_audit, cli_cases, cli_relief, cli_rescue, cli_socialorg, cli_users, render
+from casework import (
+    cli_audit,
+    cli_cases,
+    cli_notices,
+    cli_notify,
+    cli_relief,
+    cli_rescue,
+    cli_socialorg,
+    cli_users,
+    render,
+)
 from casework.api_client import save_token
 from casework.cli_common import call
 from casework.cli_errors import ChineseCommand, OneLineErrors
@@ -37,6 +47,9 @@ app.add_typer(cli_relief.app, name="relief")
 app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_audit.app, name="audit")
 app.add_typer(cli_socialorg.app, name="social-org")
+app.add_typer(cli_notices.app, name="notices")
+app.add_typer(cli_notify.inbox_app, name="inbox")
+app.add_typer(cli_notify.app, name="notifications")
 
 
 def _logging() -> None:
@@ -63,6 +76,9 @@ def dev(
     port: Annotated[int, typer.Option(help="API 端口")] = 8000,
     temporal_port: Annotated[int, typer.Option()] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI 端口")] = 8233,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="worker 的 Temporal SDK 指标端口（0 关闭）")
+    ] = None,
 ) -> None:
     """启动全套开发服务（Ctrl-C 停止）。
 
@@ -76,6 +92,8 @@ def dev(
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    if metrics_port is not None:
+        settings = settings.model_copy(update={"worker_metrics_port": metrics_port})
     _require_payload_keys(settings, "dev")
     try:
         asyncio.run(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from casework import render
-from casework.cli_common import JsonOpt, call
+from casework.api_client import ApiProblem
+from casework.cli_common import JsonOpt, call, client
 from casework.cli_errors import ChineseCommand, ChineseGroup
 from casework.cli_schema import command_function
 from domain.case import GrantExtension
@@ -57,6 +58,10 @@ def list_cases(
         bool | None, typer.Option("--overdue/--not-overdue", help="只看超期 / 未超期")
     ] = None,
     escalation_level: Annotated[int | None, typer.Option(min=0, max=3, help="督办级别 0–3")] = None,
+    basis: Annotated[
+        str | None,
+        typer.Option(help="日历依据：fallback（按周一至周五推定，待节假日通知后重算）| calendar"),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="最多条数")] = 50,
     json_out: JsonOpt = False,
 ) -> None:
@@ -71,6 +76,7 @@ def list_cases(
             unit=unit,
             overdue=overdue,
             escalation_level=escalation_level,
+            basis=basis,
             limit=limit,
         )
     )
@@ -94,6 +100,11 @@ def show(
         f"{detail['case_id']}  阶段：{detail['stage_label']}  版本：{detail['version']}"
     )
     render.state(detail["kind"], detail["state"])
+    if detail.get("clocks"):
+        render.clocks(detail["clocks"])
+    schedule = detail.get("details", {}).get("inspection_schedule")
+    if schedule:
+        render.inspection_schedule(schedule)
 
 
 @app.command(cls=ChineseCommand)
@@ -115,6 +126,52 @@ def verify(case_id: str, json_out: JsonOpt = False) -> None:
 app.command("extend", help=command_label("GrantExtension"), cls=ChineseCommand)(
     command_function(RESCUE, GrantExtension)  # GrantExtension is the same in every lifecycle
 )
+
+
+@app.command(cls=ChineseCommand)
+def recompute(
+    case_ids: Annotated[
+        list[str] | None, typer.Argument(help="要重算的案件；不填则为全部按工作日推定的案件")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="理由")] = "节假日安排已更新",
+    unit: Annotated[str | None, typer.Option(help="只重算该单位的案件（不指定案件时）")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """按现有日历重算期限（督办）：每一项变更都记入历史。不指定案件时，重算全部按工作日推定的在办案件。"""
+    targets = list(case_ids or [])
+    if not targets:
+        listed = call(
+            lambda api: api.get(
+                "/cases", basis="fallback", unit=unit, include_closed=False, limit=500
+            )
+        )
+        targets = [item["case_id"] for item in listed]
+    results: list[dict[str, Any]] = []
+    api = client()
+    for case_id in targets:
+        command = {"type": "RecomputeClocks", "reason": reason}
+        try:
+            results.append(api.post(f"/cases/{case_id}/commands", command))
+        except ApiProblem as problem:  # one case refusing stops nothing else
+            if problem.exit_code == 3:
+                raise typer.Exit(3) from None
+            results.append(
+                {"case_id": case_id, "refused": problem.code, "message": problem.message}
+            )
+    if json_out:
+        render.as_json(results)
+        return
+    if not results:
+        render.console.print("没有按工作日推定计算的期限")
+    for result in results:
+        if "refused" in result:
+            render.console.print(
+                f"{result['case_id']}: 未变更 [{result['refused']}] {result['message']}"
+            )
+        else:
+            render.command_result(result)
+    if any("refused" in r and r["refused"] != "clocks_current" for r in results):
+        raise typer.Exit(1)
 
 
 @app.command(cls=ChineseCommand)

@@ -17,6 +17,7 @@ from casework.cli_schema import add_lifecycle_commands
 from domain.calendar import SHANGHAI
 from domain.catalogue import ENUMS
 from domain.socialorg import SOCIAL_ORG
+from domain.summaries import deadline_time
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -60,7 +61,17 @@ def batch(
         render.as_json(items)
         return
     table = Table(title="社会组织年检" + (f" {year} 年度" if year else ""))
-    for header in ("案件编号", "类型", "年度", "状态", "名录", "等级", "僵尸", "下一到期"):
+    for header in (
+        "案件编号",
+        "类型",
+        "年度",
+        "状态",
+        "名录",
+        "等级",
+        "僵尸",
+        "下一到期",
+        "年检安排",
+    ):
         table.add_column(header)
     for item in items:
         table.add_row(
@@ -71,9 +82,34 @@ def batch(
             "、".join(LISTS_ZH.get(x, x) for x in item.get("lists", [])),
             item.get("grade") or "",
             "是" if item.get("zombie") else "",
-            _time(item.get("next_due_at")),
+            deadline_time(item.get("next_due_at")),
+            _schedule_line(item.get("schedule", [])),
         )
     render.console.print(table)
+
+
+def _schedule_line(items: list[dict[str, Any]]) -> str:
+    """The next inspection years in one cell: skipped years, then the first with its dates."""
+    parts: list[str] = []
+    for i in items:
+        if i["skipped"]:
+            parts.append(f"{i['year']}年度免检")
+            continue
+        sponsor = f"主管 {i['sponsor_due_on']} / " if i.get("sponsor_due_on") else ""
+        parts.append(f"{i['year']}年度: {sponsor}登记 {i['authority_due_on']}")
+        break
+    return "; ".join(parts)
+
+
+@app.command(cls=ChineseCommand)
+def schedule(
+    case_id: Annotated[str, typer.Argument(help="组织的案件编号，如 ORG-2026-000001")],
+    json_out: JsonOpt = False,
+) -> None:
+    """年检安排：今后各年度的报送截止日；免于年检的年度及原因。"""
+    detail = call(lambda api: api.get(f"/cases/{case_id}"))
+    items = detail.get("details", {}).get("inspection_schedule", [])
+    render.as_json(items) if json_out else render.inspection_schedule(items)
 
 
 @app.command(cls=ChineseCommand)

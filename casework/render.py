@@ -18,7 +18,7 @@ from domain.catalogue import (
     rung_label,
     stage_label,
 )
-from domain.summaries import local_time, summary, value_label
+from domain.summaries import deadline_time, local_time, summary, value_label
 
 console = Console()
 errors = Console(stderr=True)
@@ -39,8 +39,40 @@ def case_list(items: list[dict[str, Any]], total: str | None = None) -> None:
             item.get("stage_label") or stage_label(item["kind"], item["stage"]),
             item.get("unit", ""),
             level_label(item["escalation_level"]),
-            _time(item.get("next_due_at")),
+            deadline_time(item.get("next_due_at")),
             "是" if item.get("overdue") else "",
+        )
+    console.print(table)
+
+
+def clocks(items: list[dict[str, Any]]) -> None:
+    """A case's clocks: what each counts from, its last day and due instant (Asia/Shanghai)."""
+    table = Table(title="期限")
+    for header in ("期限", "截止日", "到期时刻", "已到", "日历依据"):
+        table.add_column(header, overflow="fold", no_wrap=header == "截止日")
+    for c in items:
+        table.add_row(
+            clock_label(c["name"]) + ("" if c["running"] else "（暂停）"),
+            c["due_on"],
+            deadline_time(c["due_at"]),
+            rung_label(c["reached"]),
+            ("⚠ " if c.get("fallback") else "") + c.get("basis_zh", c["basis"]),
+        )
+    console.print(table)
+
+
+def inspection_schedule(items: list[dict[str, Any]]) -> None:
+    """An organisation's inspection years ahead: due dates, or why a year is skipped."""
+    table = Table(title="年检安排")
+    for header in ("年度", "开启", "业务主管单位截止", "登记管理机关截止", "说明"):
+        table.add_column(header, overflow="fold")
+    for i in items:
+        table.add_row(
+            str(i["year"]),
+            i["opens_on"],
+            i.get("sponsor_due_on") or "—",
+            i.get("authority_due_on") or "—",
+            i.get("reason_zh") or "",
         )
     console.print(table)
 
@@ -99,7 +131,7 @@ def _state_lines(kind: str, value: Any, depth: int, key: str = "") -> list[str]:
 
 def _clock(name: str, clock: dict[str, Any]) -> str:
     """One running clock in a line: its name, when it is due, where it stands on the ladder."""
-    line = f"{clock_label(name)}：{local_time(clock.get('due_at'))} 到期，{rung_label(clock['reached'])}"
+    line = f"{clock_label(name)}：{deadline_time(clock.get('due_at'))} 到期，{rung_label(clock['reached'])}"
     return line + ("（已暂停）" if clock.get("paused_at") else "")
 
 

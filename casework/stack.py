@@ -15,6 +15,7 @@ from datetime import timedelta
 import asyncpg
 import uvicorn
 
+from activities.verification import default_centre
 from api.app import create_app
 from casework.embedded import EmbeddedPostgres, EmbeddedTemporal, ensure_port_free
 from config.settings import DEVELOPMENT, Settings
@@ -24,7 +25,8 @@ from store.migrate import upgrade_head_async
 from store.roles import APP_ROLE, as_role, enable_app_login
 from store.signing import Signer
 from workers.anchoring import anchoring_from_files, ensure_anchor_schedule
-from workers.client import connect
+from workers.client import connect, metrics_runtime
+from workers.dispatcher import build_dispatcher
 from workers.keyring import payload_key_ring
 from workers.telemetry import configure_tracing
 from workers.worker import build_worker, run_until_stopped
@@ -48,8 +50,16 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         stop = asyncio.Event()
         _stop_on_signals(stop)
     engine = make_engine(settings.database_url, pre_ping=False)
+    runtime = (
+        metrics_runtime(settings.worker_metrics_host, settings.worker_metrics_port)
+        if settings.worker_metrics_port
+        else None
+    )
     client = await connect(
-        settings.temporal_address, settings.temporal_namespace, key_ring=key_ring
+        settings.temporal_address,
+        settings.temporal_namespace,
+        key_ring=key_ring,
+        runtime=runtime,
     )
     ledger = Ledger(engine)
     worker = build_worker(
@@ -58,6 +68,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         settings.task_queue,
         settings.holiday_notices_dir,
         anchoring=anchoring_from_files(engine, settings.anchor_key_file, settings.anchor_dir),
+        # the fake centre of *these* settings: its store under this stack's data folder
+        verification_centre=default_centre(settings),
     )
     if settings.anchor_key_file and settings.anchor_dir:
         await ensure_anchor_schedule(
@@ -65,8 +77,11 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         )
     else:
         log.warning("ledger anchoring is off: set CASEWORK_ANCHOR_KEY_FILE and CASEWORK_ANCHOR_DIR")
+    parts = [run_until_stopped(worker, stop)]
+    if settings.dispatch_enabled:
+        parts.append(build_dispatcher(engine, settings).run(stop))
     try:
-        await run_until_stopped(worker, stop)
+        await asyncio.gather(*parts)
     finally:
         await ledger.close()
         await engine.dispose()
@@ -114,6 +129,10 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
             ui_codec_endpoint=f"http://{host}:{ports.api}/codec",
         )
     )
+    if settings.worker_metrics_port:
+        ensure_port_free(
+            settings.worker_metrics_host, settings.worker_metrics_port, "worker metrics"
+        )
     if temporal is not None and not settings.codec_origins_setting:
         # The embedded UI's origins may call the API's codec endpoint from the browser.
         ui_origins = f"http://127.0.0.1:{ports.temporal_ui},http://localhost:{ports.temporal_ui}"
@@ -212,6 +231,12 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
     if own_temporal:
         lines.append(f"  Temporal UI    http://127.0.0.1:{ports.temporal_ui}")
         lines.append(f"  codec server   {api}/codec   (docs/payload-encryption.md)")
+    lines.append(f"  Metrics        {api}/metrics   (API, cases, escalations, notifications)")
+    if settings.worker_metrics_port:
+        lines.append(
+            f"                 http://{settings.worker_metrics_host}:"
+            f"{settings.worker_metrics_port}/metrics   (Temporal SDK, worker)"
+        )
     lines.append(
         "  PostgreSQL     "
         + (

@@ -96,6 +96,26 @@ class Settings(BaseSettings):
     # Outage windows: "start/end,start/end" in ISO 8601 with time zones.
     identity_fake_outages: str = Field(default="", alias="CASEWORK_IDENTITY_FAKE_OUTAGES")
 
+    # Notifications (issue 14): the outbox dispatcher in every worker and its channels.
+    dispatch_enabled: bool = Field(default=True, alias="CASEWORK_DISPATCH")
+    dispatch_poll_seconds: float = Field(default=1.0, gt=0, alias="CASEWORK_DISPATCH_POLL_SECONDS")
+    dispatch_max_attempts: int = Field(default=10, ge=1, alias="CASEWORK_DISPATCH_MAX_ATTEMPTS")
+    dispatch_first_retry_seconds: float = Field(
+        default=5.0, gt=0, alias="CASEWORK_DISPATCH_FIRST_RETRY_SECONDS"
+    )
+    # Webhooks are signed with HMAC-SHA256 under this secret (receivers hold the same); never
+    # the token secret, which receivers must not hold. Unset outside development: no webhooks.
+    webhook_secret_setting: str | None = Field(default=None, alias="CASEWORK_WEBHOOK_SECRET")
+    # E-mail goes out through this SMTP server; without a host, e-mail rows wait (and die).
+    smtp_host: str | None = Field(default=None, alias="CASEWORK_SMTP_HOST")
+    smtp_port: int = Field(default=25, alias="CASEWORK_SMTP_PORT")
+    smtp_sender: str = Field(default="casework@localhost", alias="CASEWORK_SMTP_SENDER")
+    smtp_starttls: bool = Field(default=False, alias="CASEWORK_SMTP_STARTTLS")
+    smtp_username: str | None = Field(default=None, alias="CASEWORK_SMTP_USERNAME")
+    smtp_password: str | None = Field(default=None, alias="CASEWORK_SMTP_PASSWORD")
+    # Temporal SDK runtime metrics (Prometheus) of a worker process; 0 turns them off.
+    worker_metrics_host: str = Field(default="127.0.0.1", alias="CASEWORK_WORKER_METRICS_HOST")
+    worker_metrics_port: int = Field(default=9464, ge=0, alias="CASEWORK_WORKER_METRICS_PORT")
     # Anchors (docs/anchoring.md): the Ed25519 signing key's file (read by workers only; never
     # in the database), the directory anchors are published to (beyond the database's reach),
     # and how often the worker's Temporal schedule anchors the ledger. `casework dev` puts
@@ -115,6 +135,8 @@ class Settings(BaseSettings):
     # endpoint; empty means CASEWORK_TEMPORAL_UI_URL's origin.
     codec_origins_setting: str = Field(default="", alias="CASEWORK_CODEC_ORIGINS")
 
+    # Request bodies above this answer 413 (api/body_limit.py).
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, alias="CASEWORK_MAX_BODY_BYTES")
     # Commands may carry X-Effective-At (a past moment) to enter a paper file's past steps:
     # on in development; in production only when the bureau opts in for the migration period.
     backdating_setting: bool | None = Field(default=None, alias="CASEWORK_ALLOW_BACKDATING")
@@ -124,6 +146,12 @@ class Settings(BaseSettings):
         if self.backdating_setting is not None:
             return self.backdating_setting
         return self.development
+
+    @property
+    def webhook_secret(self) -> str | None:
+        if self.webhook_secret_setting:
+            return self.webhook_secret_setting
+        return "development-only-webhook-secret" if self.development else None
 
     @property
     def codec_origins(self) -> list[str]:

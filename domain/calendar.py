@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 
 import chinese_calendar
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # China has kept UTC+8 without daylight saving since 1991; a fixed offset keeps the domain free
 # of time-zone database reads (and deterministic inside Temporal's workflow sandbox).
@@ -20,17 +20,42 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 LIBRARY_BASIS = f"chinese-calendar {getattr(chinese_calendar, '__version__', '?')}"
 FALLBACK_BASIS = "weekdays-only fallback (no holiday notice for {year})"
+FALLBACK_MARK = "weekdays-only fallback"
+
+
+def on_fallback(basis: str) -> bool:
+    """Whether a recorded basis counted some year on the Monday-Friday fallback."""
+    return FALLBACK_MARK in basis
 
 
 class HolidayNotice(BaseModel):
-    """One year's State Council holiday notice: days off and make-up working days (调休)."""
+    """One year's State Council holiday notice: days off and make-up working days (调休).
 
-    model_config = ConfigDict(frozen=True)
+    A notice that cannot be right is refused when it is read: a date outside its year, a day
+    both off and worked, a make-up working day that is a weekday anyway.
+    """
 
-    year: int
-    source: str  # the notice's name and number, e.g. 国办发明电〔2026〕N号
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int = Field(ge=2000, le=2200)
+    source: str = Field(min_length=2, max_length=200)  # e.g. 国办发明电〔2026〕N号
     holidays: tuple[date, ...]
     makeup_workdays: tuple[date, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates_fit_the_year(self) -> HolidayNotice:
+        outside = sorted(d for d in (*self.holidays, *self.makeup_workdays) if d.year != self.year)
+        if outside:
+            raise ValueError(f"dates outside {self.year}: {', '.join(map(str, outside))}")
+        both = sorted(set(self.holidays) & set(self.makeup_workdays))
+        if both:
+            raise ValueError(f"days both off and worked: {', '.join(map(str, both))}")
+        weekdays = sorted(d for d in self.makeup_workdays if d.weekday() < 5)
+        if weekdays:
+            raise ValueError(
+                f"make-up working days must fall on a weekend: {', '.join(map(str, weekdays))}"
+            )
+        return self
 
 
 def _library_knows(year: int) -> bool:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.actors import SYSTEM, Role, require_role
-from domain.clocks import Clock, Rung, extend_clock, pause_clock, resume_clock, start_clock
+from domain.clocks import (
+    CURRENT_RULES,
+    TIMER_BASIS,
+    Clock,
+    ClockRules,
+    Rung,
+    extend_clock,
+    pause_clock,
+    recompute_clock,
+    resume_clock,
+    start_clock,
+)
 from domain.errors import DomainError
 from domain.messages import Command, DecisionContext, Event
 
@@ -25,6 +36,10 @@ class CaseState(BaseModel):
     opened_at: datetime | None = None
     closed: bool = False
     clocks: dict[str, Clock] = Field(default_factory=dict)
+    # How this case's new clocks are counted. Each workflow run fixes it when it starts
+    # (workflows/clock_rules.py): histories recorded before statutory period ends replay with
+    # EXACT_INSTANTS; every live run counts by the current rules.
+    clock_rules: ClockRules = CURRENT_RULES
 
     @property
     def escalation_level(self) -> int:
@@ -37,6 +52,15 @@ class CaseState(BaseModel):
     def next_due_at(self) -> datetime | None:
         """The earliest due instant of the clocks that are running."""
         return min((c.due_at for c in self.clocks.values() if c.running), default=None)
+
+    @property
+    def clock_basis(self) -> str | None:
+        """ "fallback" when a deadline was counted on the Monday-Friday fallback, "calendar"
+        when every deadline rests on a known calendar, None when no deadline runs."""
+        deadlines = [c for c in self.clocks.values() if c.basis != TIMER_BASIS]
+        if not deadlines:
+            return None
+        return "fallback" if any(c.on_fallback for c in deadlines) else "calendar"
 
     def next_alarm(self) -> datetime | None:
         """The earliest instant at which some clock's next rung fires."""
@@ -62,16 +86,26 @@ class EscalateClock(Command):
     """The system's timer found a rung of a clock's ladder due (actor: system)."""
 
     type: Literal["EscalateClock"] = "EscalateClock"
-    clock: str
+    clock: str = Field(max_length=100)
 
 
 class GrantExtension(Command):
     """A supervisor moves a clock's due date later, with a reason (延期)."""
 
     type: Literal["GrantExtension"] = "GrantExtension"
-    clock: str
+    clock: str = Field(max_length=100)
     by: int = Field(gt=0, le=366, description="In the clock's own unit (days, working days, hours)")
     reason: str = Field(min_length=2, max_length=500)
+
+
+class RecomputeClocks(Command):
+    """A supervisor counts the case's running clocks again with the calendar known now (e.g.
+    after the bureau loaded a year's holiday notice); every clock that changes is recorded."""
+
+    type: Literal["RecomputeClocks"] = "RecomputeClocks"
+    reason: str = Field(
+        default="holiday notice loaded (节假日安排已更新)", min_length=2, max_length=500
+    )
 
 
 # --- clock events ------------------------------------------------------------------------------
@@ -84,7 +118,7 @@ class ClockStarted(Event):
 
 class ClockEscalated(Event):
     type: Literal["ClockEscalated"] = "ClockEscalated"
-    clock: str
+    clock: str = Field(max_length=100)
     rung: Rung
     due_at: datetime
     at: datetime
@@ -94,6 +128,20 @@ class ClockExtended(Event):
     type: Literal["ClockExtended"] = "ClockExtended"
     clock: Clock  # the clock as it runs after the extension
     by: int
+    reason: str
+
+
+class ClockRecomputed(Event):
+    """A running clock counted again with a newer calendar: never a silent change of a date."""
+
+    type: Literal["ClockRecomputed"] = "ClockRecomputed"
+    clock: Clock  # the clock as it runs after the recomputation
+    old_due_at: datetime
+    new_due_at: datetime
+    old_due_on: date
+    new_due_on: date
+    old_basis: str
+    new_basis: str
     reason: str
 
 
@@ -110,7 +158,7 @@ class ClockResumed(Event):
 
 class ClockStopped(Event):
     type: Literal["ClockStopped"] = "ClockStopped"
-    clock: str
+    clock: str = Field(max_length=100)
     reason: str
 
 
@@ -147,9 +195,48 @@ AUDIT_ONLY_EVENTS: dict[str, type[Event]] = {
 WHO_MAY_ACT_CODES = frozenset({"role_not_allowed", "four_eyes", "unit_not_allowed"})
 
 ClockEvent = (
-    ClockStarted | ClockEscalated | ClockExtended | ClockPaused | ClockResumed | ClockStopped
+    ClockStarted
+    | ClockEscalated
+    | ClockExtended
+    | ClockPaused
+    | ClockResumed
+    | ClockStopped
+    | ClockRecomputed
 )
 ClockCommand = EscalateClock | GrantExtension
+
+
+def recompute_clocks(
+    state: CaseState, command: RecomputeClocks, ctx: DecisionContext
+) -> list[Event]:
+    """Count every running clock again with the context's calendar (a supervisor's command).
+
+    A clock whose due instant, ladder or basis changes gets a `ClockRecomputed` event with the
+    old and new due and basis; the others are left as they are. Nothing changes → refused.
+    """
+    require_role(ctx.actor, [Role.SUPERVISOR], "recomputing clocks")
+    events: list[Event] = []
+    for _name, clock in sorted(state.clocks.items()):
+        counted = recompute_clock(clock, ctx.calendar)
+        if counted is None or (counted.rungs, counted.basis) == (clock.rungs, clock.basis):
+            continue
+        events.append(
+            ClockRecomputed(
+                clock=counted,
+                old_due_at=clock.due_at,
+                new_due_at=counted.due_at,
+                old_due_on=clock.due_on,
+                new_due_on=counted.due_on,
+                old_basis=clock.basis,
+                new_basis=counted.basis,
+                reason=command.reason,
+            )
+        )
+    if not events:
+        raise DomainError(
+            "clocks_current", "every running clock already rests on the calendar known now"
+        )
+    return events
 
 
 def decide_clock_command(
@@ -184,6 +271,7 @@ def evolve_clock_event(state: S, event: ClockEvent) -> S:
             | ClockExtended(clock=clock)
             | ClockPaused(clock=clock)
             | ClockResumed(clock=clock)
+            | ClockRecomputed(clock=clock)
         ):
             return state.with_clock(clock)
         case ClockEscalated(clock=name, rung=rung):
@@ -200,15 +288,18 @@ __all__ = [
     "ClockEvent",
     "ClockExtended",
     "ClockPaused",
+    "ClockRecomputed",
     "ClockResumed",
     "ClockStarted",
     "ClockStopped",
     "EscalateClock",
     "GrantExtension",
     "PaperFileEntered",
+    "RecomputeClocks",
     "decide_clock_command",
     "evolve_clock_event",
     "pause_clock",
+    "recompute_clocks",
     "resume_clock",
     "start_clock",
 ]

@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from domain.calendar import WorkingDayCalendar, end_of_day, local_date
+from domain.calendar import WorkingDayCalendar, end_of_day, local_date, on_fallback
 from domain.catalogue import clock_label, rung_label
+from domain.periods import add_months, last_day
 
 
 class ClockUnit(StrEnum):
@@ -22,6 +23,28 @@ class ClockUnit(StrEnum):
     CALENDAR_DAYS = "calendar_days"
     WORKING_DAYS = "working_days"
     FIXED_DATE = "fixed_date"  # e.g. 31 March: `amount` is month * 100 + day
+    MONTHS = "months"  # 民法典 Art 202: ends on the corresponding day of the last month
+    YEARS = "years"
+
+
+# Units counted in whole days, months or years: their periods end where the law ends them.
+COUNTED_PERIODS = frozenset({ClockUnit.CALENDAR_DAYS, ClockUnit.MONTHS, ClockUnit.YEARS})
+
+
+class ClockRules(IntEnum):
+    """How a clock's due instant was computed; stored in every clock, so replay never changes.
+
+    EXACT_INSTANTS: clocks computed before periods ended where the law ends them (a day period
+    ran N x 24 h from the starting instant); clocks stored without the field are of this kind.
+    STATUTORY_PERIODS: 民事诉讼法 Art 85 (see domain/periods.py): the start day is not counted,
+    the period ends at 24:00 of its last day, moved past rest days where the spec says so.
+    """
+
+    EXACT_INSTANTS = 1
+    STATUTORY_PERIODS = 2
+
+
+CURRENT_RULES = ClockRules.STATUTORY_PERIODS
 
 
 class Rung(IntEnum):
@@ -76,6 +99,11 @@ class ClockSpec(BaseModel):
     amount: int = Field(gt=0)
     rule: str  # the source of the number, e.g. "民发〔2021〕57号 Art 15"
     ladder: LadderPolicy = DEFAULT_LADDER
+    # The statute's start event, e.g. "entry (入站登记)"; empty on clocks stored before it.
+    starts: str = ""
+    # 民事诉讼法 Art 85 ¶3: a last day on a rest day moves to the next working day. False for
+    # durations that are not a time to act (a person's stay, a fixed display); days/months/years.
+    holiday_rollover: bool = True
 
     @model_validator(mode="before")
     @classmethod
@@ -101,6 +129,18 @@ class ClockSpec(BaseModel):
         return self
 
 
+class Counting(BaseModel):
+    """How a due instant was counted: `amount` units of `unit` from `start`, then each
+    extension granted since (in the clock's extension unit), so it can be counted again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit: ClockUnit
+    amount: int
+    start: datetime
+    extended_by: tuple[int, ...] = ()
+
+
 class Clock(BaseModel):
     """A running (or paused) clock with every rung's instant computed in advance."""
 
@@ -113,12 +153,28 @@ class Clock(BaseModel):
     rungs: dict[Rung, datetime]
     reached: Rung = Rung.NONE
     paused_at: datetime | None = None
-    remaining: int | None = None  # while paused: working days, or seconds for other units
+    remaining: int | None = None  # while paused: working days, calendar days of a counted
+    # period under STATUTORY_PERIODS, or seconds for other units
     extensions: int = 0
+    rules: ClockRules = ClockRules.EXACT_INSTANTS
+    # How the due instant was last counted (unit, amount, from): what a recomputation with a
+    # newer calendar counts again. None on clocks stored before it, and on timers.
+    counted: Counting | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def due_on(self) -> date:
+        """The last day the deadline covers, in Asia/Shanghai (due at 24:00 of it)."""
+        return local_date(self.due_at - timedelta(microseconds=1))
 
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def on_fallback(self) -> bool:
+        """Counted on the Monday-Friday fallback for some year (recompute once it is known)."""
+        return on_fallback(self.basis)
 
     @property
     def running(self) -> bool:
@@ -141,13 +197,16 @@ class Clock(BaseModel):
 
 
 def _due_at(
-    unit: ClockUnit, amount: int, start: datetime, calendar: WorkingDayCalendar
+    spec: ClockSpec,
+    unit: ClockUnit,
+    amount: int,
+    start: datetime,
+    calendar: WorkingDayCalendar,
+    rules: ClockRules,
 ) -> datetime:
     match unit:
         case ClockUnit.HOURS:
             return start + timedelta(hours=amount)
-        case ClockUnit.CALENDAR_DAYS:
-            return start + timedelta(days=amount)
         case ClockUnit.WORKING_DAYS:
             return end_of_day(calendar.add_working_days(local_date(start), amount))
         case ClockUnit.FIXED_DATE:
@@ -155,6 +214,14 @@ def _due_at(
             today = local_date(start)
             year = today.year if (today.month, today.day) <= (month, day) else today.year + 1
             return end_of_day(today.replace(year=year, month=month, day=day))
+    months = {ClockUnit.MONTHS: amount, ClockUnit.YEARS: 12 * amount}.get(unit, 0)
+    days = amount if unit is ClockUnit.CALENDAR_DAYS else 0
+    first = local_date(start)
+    if rules is ClockRules.EXACT_INSTANTS:
+        # As clocks were computed before STATUTORY_PERIODS: N x 24 h from the instant.
+        return start + timedelta(days=(add_months(first, months) - first).days + days)
+    rollover = spec.holiday_rollover
+    return end_of_day(last_day(first, days, months, calendar=calendar, rollover=rollover))
 
 
 def _ladder(
@@ -187,9 +254,14 @@ def _basis(start: datetime, rungs: dict[Rung, datetime], calendar: WorkingDayCal
     return calendar.basis_between(local_date(start), local_date(rungs[Rung.L3_LEADERSHIP]))
 
 
-def start_clock(spec: ClockSpec, started_at: datetime, calendar: WorkingDayCalendar) -> Clock:
-    """Start a clock now: compute its due instant, its ladder and the basis of both."""
-    due_at = _due_at(spec.unit, spec.amount, started_at, calendar)
+def start_clock(
+    spec: ClockSpec,
+    started_at: datetime,
+    calendar: WorkingDayCalendar,
+    rules: ClockRules = CURRENT_RULES,
+) -> Clock:
+    """Start a clock: compute its due instant, its ladder and the basis of both."""
+    due_at = _due_at(spec, spec.unit, spec.amount, started_at, calendar, rules)
     rungs = _ladder(spec, started_at, due_at, calendar)
     return Clock(
         spec=spec,
@@ -197,7 +269,14 @@ def start_clock(spec: ClockSpec, started_at: datetime, calendar: WorkingDayCalen
         due_at=due_at,
         rungs=rungs,
         basis=_basis(started_at, rungs, calendar),
+        rules=rules,
+        counted=Counting(unit=spec.unit, amount=spec.amount, start=started_at),
     )
+
+
+def _counts_days(clock: Clock) -> bool:
+    """Whether a paused clock keeps calendar days left (a counted period under the law)."""
+    return clock.rules is ClockRules.STATUTORY_PERIODS and clock.spec.unit in COUNTED_PERIODS
 
 
 def pause_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Clock:
@@ -205,8 +284,9 @@ def pause_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Clo
     if not clock.running:
         return clock  # already paused: its remaining time stays as it was
     if clock.spec.unit is ClockUnit.WORKING_DAYS:
-        due_day = local_date(clock.due_at - timedelta(microseconds=1))
-        remaining = calendar.working_days_after(local_date(at), due_day)
+        remaining = calendar.working_days_after(local_date(at), clock.due_on)
+    elif _counts_days(clock):
+        remaining = max(0, (clock.due_on - local_date(at)).days)
     else:
         remaining = max(0, int((clock.due_at - at).total_seconds()))
     return clock.model_copy(update={"paused_at": at, "remaining": remaining})
@@ -217,9 +297,15 @@ def resume_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Cl
     if clock.paused_at is None or clock.remaining is None:
         return clock
     if clock.spec.unit is ClockUnit.WORKING_DAYS:
-        due_at = end_of_day(calendar.add_working_days(local_date(at), clock.remaining))
+        counted = Counting(unit=ClockUnit.WORKING_DAYS, amount=clock.remaining, start=at)
+    elif _counts_days(clock):
+        counted = Counting(unit=ClockUnit.CALENDAR_DAYS, amount=clock.remaining, start=at)
     else:
+        counted = None
+    if counted is None:
         due_at = at + timedelta(seconds=clock.remaining)
+    else:
+        due_at = _recount(clock, counted, calendar)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
     return clock.model_copy(
         update={
@@ -228,29 +314,47 @@ def resume_clock(clock: Clock, at: datetime, calendar: WorkingDayCalendar) -> Cl
             "paused_at": None,
             "remaining": None,
             "basis": _basis(clock.started_at, rungs, calendar),
+            "counted": counted,
         }
     )
+
+
+def _recount(clock: Clock, counted: Counting, calendar: WorkingDayCalendar) -> datetime:
+    due_at = _due_at(clock.spec, counted.unit, counted.amount, counted.start, calendar, clock.rules)
+    for by in counted.extended_by:
+        due_at = _extended_due(clock, due_at, by, calendar)
+    return due_at
+
+
+def _extended_due(
+    clock: Clock, due_at: datetime, by: int, calendar: WorkingDayCalendar
+) -> datetime:
+    """The due instant `by` units of the clock's extension unit after `due_at`."""
+    unit = clock.spec.unit
+    if unit in (ClockUnit.FIXED_DATE, ClockUnit.MONTHS, ClockUnit.YEARS):
+        unit = ClockUnit.CALENDAR_DAYS  # extended by calendar days
+    base = due_at
+    by_days = unit is ClockUnit.CALENDAR_DAYS and clock.rules is ClockRules.STATUTORY_PERIODS
+    if unit is ClockUnit.WORKING_DAYS or by_days:
+        base = due_at - timedelta(microseconds=1)  # count from the last covered day
+    return _due_at(clock.spec, unit, by, base, calendar, clock.rules)
 
 
 def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalendar) -> Clock:
     """Move a clock's due instant later by `by` units of its own kind (延期).
 
     Rungs the new ladder puts in the past count as reached, so an extension never fires a
-    reminder for time that has already gone by.
+    reminder for time that has already gone by. Months, years and fixed dates are extended by
+    calendar days, counted from the last day the deadline covered.
     """
-    unit = clock.spec.unit
-    if unit is ClockUnit.FIXED_DATE:
-        unit = ClockUnit.CALENDAR_DAYS  # a fixed date is extended by calendar days
-    base = clock.due_at
-    if unit is ClockUnit.WORKING_DAYS:
-        base = clock.due_at - timedelta(microseconds=1)  # count from the last covered day
-    due_at = _due_at(unit, by, base, calendar)
+    due_at = _extended_due(clock, clock.due_at, by, calendar)
     rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
+    counted = clock.counted
     if not clock.running and clock.remaining is not None:
         # While paused, the time left is what counts on resume: it grows by the extension.
         extra = (
             by
-            if clock.spec.unit is ClockUnit.WORKING_DAYS
+            if clock.spec.unit is ClockUnit.WORKING_DAYS or _counts_days(clock)
             else int((due_at - clock.due_at).total_seconds())
         )
         return clock.model_copy(
@@ -260,8 +364,10 @@ def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalend
                 "remaining": clock.remaining + extra,
                 "extensions": clock.extensions + 1,
                 "basis": _basis(clock.started_at, rungs, calendar),
-            }
+            }  # the count is redone on resume, from the time left then
         )
+    if counted is not None:
+        counted = counted.model_copy(update={"extended_by": (*counted.extended_by, by)})
     passed = [r for r in sorted(rungs) if rungs[r] <= at]
     return clock.model_copy(
         update={
@@ -270,5 +376,52 @@ def extend_clock(clock: Clock, by: int, at: datetime, calendar: WorkingDayCalend
             "reached": passed[-1] if passed else Rung.NONE,
             "extensions": clock.extensions + 1,
             "basis": _basis(clock.started_at, rungs, calendar),
+            "counted": counted,
         }
     )
+
+
+def recompute_clock(clock: Clock, calendar: WorkingDayCalendar) -> Clock | None:
+    """The clock counted again with `calendar` (e.g. one that learned a year's holiday notice).
+
+    Only its due instant, ladder and basis change; rungs already reached stay reached (they
+    happened), and a rung the new ladder puts in the past fires at the case's next alarm.
+    A clock stored before its count was kept is counted again from its start only when that
+    start is provably where its due came from (counted with the calendar it was counted on,
+    it gives the same due); otherwise its due stays and only its ladder is counted again.
+    None for a paused clock (it is counted on resume) and for a timer (a fixed moment).
+    """
+    if not clock.running or clock.basis == TIMER_BASIS:
+        return None
+    counted = clock.counted
+    if counted is None:
+        from_start = Counting(
+            unit=clock.spec.unit, amount=clock.spec.amount, start=clock.started_at
+        )
+        if _recount(clock, from_start, _calendar_it_was_counted_on(clock, calendar)) == (
+            clock.due_at
+        ):
+            counted = from_start
+    due_at = clock.due_at if counted is None else _recount(clock, counted, calendar)
+    rungs = _ladder(clock.spec, clock.started_at, due_at, calendar)
+    return clock.model_copy(
+        update={
+            "due_at": due_at,
+            "rungs": rungs,
+            "basis": _basis(clock.started_at, rungs, calendar),
+            "counted": counted,
+        }
+    )
+
+
+def _calendar_it_was_counted_on(clock: Clock, calendar: WorkingDayCalendar) -> WorkingDayCalendar:
+    """`calendar` without the notices of the years the clock's basis counted on the fallback."""
+    guessed = {
+        int(part.split(":", 1)[0])
+        for part in clock.basis.split("; ")
+        if on_fallback(part) and part.split(":", 1)[0].isdigit()
+    }
+    return WorkingDayCalendar(n for n in calendar.notices if n.year not in guessed)
+
+
+TIMER_BASIS = "fixed instant (timer)"

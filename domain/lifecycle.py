@@ -17,6 +17,20 @@ S = TypeVar("S", bound=CaseState)
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def _under_case_rules(
+    decide: Callable[[S, Any, DecisionContext], list[Event]],
+) -> Callable[[S, Any, DecisionContext], list[Event]]:
+    """Decide with the clock rules the case runs under (its workflow run fixes them)."""
+    if getattr(decide, "under_case_rules", False):
+        return decide
+
+    def decide_under_case_rules(state: S, command: Any, ctx: DecisionContext) -> list[Event]:
+        return decide(state, command, ctx.under(state.clock_rules))
+
+    decide_under_case_rules.under_case_rules = True  # type: ignore[attr-defined]
+    return decide_under_case_rules
+
+
 @dataclass(frozen=True)
 class Lifecycle(Generic[S]):
     """Everything the runtime, the ledger and the API need to know about one kind of case."""
@@ -33,10 +47,13 @@ class Lifecycle(Generic[S]):
     upcasters: Mapping[tuple[str, int], Upcaster] = field(default_factory=dict)
     # Lifecycle-specific read-model fields for lists and boards; never personal data.
     attributes: Callable[[S], dict[str, Any]] = field(default=lambda _state: {})
+    # What a case view shows besides the state (e.g. an organisation's inspection schedule).
+    details: Callable[[S], dict[str, Any]] = field(default=lambda _state: {})
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commands", TypeAdapter(self.command_union))
         object.__setattr__(self, "events", TypeAdapter(self.event_union))
+        object.__setattr__(self, "decide", _under_case_rules(self.decide))
 
     commands: TypeAdapter[Any] = field(init=False, repr=False)
     events: TypeAdapter[Any] = field(init=False, repr=False)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from domain.actors import Actor
 from domain.calendar import WorkingDayCalendar
+from domain.clocks import CURRENT_RULES, ClockRules
 
 
 def _has_nul(value: Any) -> bool:
@@ -52,13 +53,32 @@ class Event(BaseModel):
 
 
 class DecisionContext:
-    """What a decider may know besides state and command: the time, the actor, the calendar."""
+    """What a decider may know besides state and command: the time, the actor, the calendar,
+    and the rules its clocks are counted by (the case's own, see `CaseState.clock_rules`)."""
 
-    __slots__ = ("actor", "calendar", "now")
+    __slots__ = ("actor", "calendar", "clock_rules", "now")
 
-    def __init__(self, now: datetime, actor: Actor, calendar: WorkingDayCalendar) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        actor: Actor,
+        calendar: WorkingDayCalendar,
+        clock_rules: ClockRules = CURRENT_RULES,
+    ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.now = now
         self.actor = actor
         self.calendar = calendar
+        self.clock_rules = clock_rules
+
+    @property
+    def statutory_periods(self) -> bool:
+        """Whether periods end where the law ends them (民事诉讼法 Art 85) in this case."""
+        return self.clock_rules >= ClockRules.STATUTORY_PERIODS
+
+    def under(self, clock_rules: ClockRules) -> DecisionContext:
+        """The same context for a case whose clocks are counted by `clock_rules`."""
+        if clock_rules == self.clock_rules:
+            return self
+        return DecisionContext(self.now, self.actor, self.calendar, clock_rules)

@@ -8,7 +8,7 @@ never appear: only the fields listed in SUMMARY_FIELDS are ever shown.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, get_args
 
@@ -60,6 +60,36 @@ def local_time(value: str | datetime | None) -> str:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def basis_label(basis: str) -> str:
+    """A clock's calendar basis in Chinese: per year, the library, a notice, or the guess."""
+    if basis.startswith("fixed instant"):
+        return "固定时刻"
+    parts: list[str] = []
+    for part in basis.split("; "):
+        year, _, source = part.partition(": ")
+        if "weekdays-only fallback" in source:
+            parts.append(f"{year}年：无节假日通知，按周一至周五推定")
+        elif source.startswith("notice "):
+            parts.append(f"{year}年：节假日通知 {source.removeprefix('notice ')}")
+        elif source.startswith("chinese-calendar"):
+            parts.append(f"{year}年：法定节假日日历")
+        else:
+            parts.append(part)
+    return "；".join(parts)
+
+
+def deadline_time(value: str | datetime | None) -> str:
+    """A deadline as the law states it (民事诉讼法 Art 85): at Shanghai midnight it reads as
+    24:00 of the day before, its last day, never as 00:00 of the next."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return f"{(local - timedelta(days=1)).date().isoformat()} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 @cache
@@ -129,9 +159,12 @@ def summary(type_: str, payload: dict[str, Any]) -> str:
         running = isinstance(clock, dict)
         name = clock_label(clock["spec"]["name"] if running else str(clock))
         if type_ == "ClockStarted" and running:
-            return f"{name} 到期 {local_time(clock.get('due_at'))}"
+            return f"{name} 到期 {deadline_time(clock.get('due_at'))}"
         if type_ == "ClockExtended" and running:
-            return f"{name} 延期至 {local_time(clock.get('due_at'))}"
+            return f"{name} 延期至 {deadline_time(clock.get('due_at'))}"
+        if type_ == "ClockRecomputed" and running:
+            old, new = payload.get("old_due_on"), payload.get("new_due_on")
+            return f"{name} 重新计算：截止日 {old} → {new}（{payload.get('new_basis', '')}）"
         if type_ == "ClockEscalated":
             return f"{name}：{rung_label(int(payload['rung']))}"
         word = {"ClockStopped": "停止", "ClockPaused": "暂停", "ClockResumed": "恢复计时"}

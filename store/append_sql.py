@@ -60,10 +60,10 @@ def _with_projection(insert_cte: str) -> str:
     WITH ins AS ({insert_cte}),
     projected AS (
         INSERT INTO cases AS c (case_id, kind, stage, unit, assignee, opened_at, next_due_at,
-                                escalation_level, closed, attributes, version, last_position,
-                                updated_at)
-        SELECT $18, $19, $20, $21, $22, $23, $24, $25, $26, $28::jsonb, max(ins.version),
-               max(ins.position), $27
+                                escalation_level, closed, attributes, clock_basis, version,
+                                last_position, updated_at)
+        SELECT $18, $19, $20, $21, $22, $23, $24, $25, $26, $28::jsonb, $29::text,
+               max(ins.version), max(ins.position), $27
         FROM ins
         HAVING count(*) > 0
         ON CONFLICT (case_id) DO UPDATE SET
@@ -71,7 +71,7 @@ def _with_projection(insert_cte: str) -> str:
             assignee = excluded.assignee, opened_at = excluded.opened_at,
             next_due_at = excluded.next_due_at, escalation_level = excluded.escalation_level,
             closed = excluded.closed, attributes = excluded.attributes,
-            version = excluded.version, last_position = excluded.last_position,
+            clock_basis = excluded.clock_basis, version = excluded.version, last_position = excluded.last_position,
             updated_at = excluded.updated_at
         WHERE c.version < excluded.version
     )
@@ -151,6 +151,69 @@ def append_arguments(
         summary.closed,
         datetime.now(UTC),
         json.dumps(summary.attributes, ensure_ascii=False),
+        summary.clock_basis,
     ]
     args.append(recorded_at)
     return _statement(single, True, len(args)), args
+
+
+# --- the notification outbox, in the same statement (issue 14) --------------------------------
+# A data-modifying CTE that joins the events just inserted with the notifications they call for
+# (one jsonb parameter, whatever the number of events), resolving each recipient spec to the
+# active users (by role / unit / user id) or the outside party's endpoints as they are at this
+# moment. A spec nobody answers to is kept as a dead letter, so an administrator sees it.
+_OUTBOX_CTE = """,
+    outboxed AS (
+        INSERT INTO notifications (delivery_key, event_id, case_id, event_version, rule, spec,
+                                   recipient_kind, recipient, channel, address, message, status,
+                                   last_error)
+        SELECT md5(n.event_id::text || '/' || coalesce(r.recipient, n.spec::text) || '/'
+                   || coalesce(r.channel, 'none'))::uuid,
+               n.event_id, $1, ins.version, n.rule, n.spec,
+               coalesce(r.kind, 'none'), coalesce(r.recipient, n.spec::text),
+               coalesce(r.channel, 'none'), r.address, n.message,
+               CASE WHEN r.recipient IS NULL THEN 'dead' ELSE 'pending' END,
+               CASE WHEN r.recipient IS NULL THEN 'no active recipient matches' END
+        FROM ins
+        JOIN jsonb_to_recordset(${param}::jsonb) AS n(version int, event_id uuid, rule text,
+                                                       spec jsonb, message jsonb)
+          ON n.version = ins.version
+        LEFT JOIN LATERAL (
+            SELECT 'user' AS kind, u.user_id AS recipient, ch.channel, ch.address
+            FROM users u
+            CROSS JOIN LATERAL (VALUES ('inbox', NULL::text), ('email', u.email))
+                 AS ch(channel, address)
+            WHERE n.spec->>'party' IS NULL AND u.active
+              AND (n.spec->>'user_id' IS NULL OR u.user_id = n.spec->>'user_id')
+              AND (n.spec->>'role' IS NULL OR u.role = n.spec->>'role')
+              AND (n.spec->>'unit' IS NULL OR u.unit = n.spec->>'unit')
+              AND (ch.channel = 'inbox' OR ch.address IS NOT NULL)
+            UNION ALL
+            SELECT 'endpoint', e.endpoint_id, e.channel, e.address
+            FROM notification_endpoints e
+            WHERE e.active AND e.party = n.spec->>'party'
+        ) AS r ON true
+        ON CONFLICT DO NOTHING
+    )
+"""
+
+_RESULT = "SELECT position FROM ins"
+
+
+def with_outbox(
+    sql: str, args: list[Any], notifications: list[dict[str, Any]]
+) -> tuple[str, list[Any]]:
+    """The append statement extended to write `notifications` (each with the `version` and
+    `event_id` of its event, `rule`, `spec` and `message`) into the outbox, committed with the
+    events or not at all. The parameter is numbered after the statement's own (recorded_at
+    included), whatever their number."""
+    if not notifications:
+        return sql, args
+    head, found, tail = sql.rpartition(_RESULT)
+    if not found:
+        raise ValueError("not an append statement")
+    cte = _OUTBOX_CTE.replace("{param}", str(len(args) + 1))
+    return f"{head.rstrip()}{cte}    {found}{tail}", [
+        *args,
+        json.dumps(notifications, ensure_ascii=False, default=str),
+    ]

@@ -6,6 +6,20 @@ import asyncpg.exceptions
 import asyncpg.exceptions._base as asyncpg_base
 
 _DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg_base.DataError)
+# The server is starting, shutting down, restarting, out of connections, or the connection
+# went away: the request may be tried again later.
+_OUTAGES: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.CannotConnectNowError,  # 57P03: starting up / shutting down
+    asyncpg.exceptions.OperatorInterventionError,  # 57xxx: admin / crash shutdown
+    asyncpg.exceptions.PostgresConnectionError,  # 08xxx
+    asyncpg.exceptions.TooManyConnectionsError,  # 53300
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InterfaceError,  # "connection is closed", pool closing
+    asyncpg.exceptions.InternalClientError,
+    ConnectionError,
+    OSError,
+    TimeoutError,
+)
 
 
 def is_data_error(error: BaseException) -> bool:
@@ -20,22 +34,17 @@ def is_data_error(error: BaseException) -> bool:
     return False
 
 
-# The server is going away, starting up or gone mid-query: an outage, not a fault.
-_CONNECTION_ERRORS = (
-    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up (57P0x)
-    asyncpg.exceptions.PostgresConnectionError,  # the connection broke (08xxx)
-    asyncpg.exceptions.TooManyConnectionsError,
-    OSError,
-)
+def is_unavailable(error: BaseException) -> bool:
+    """True when the error means PostgreSQL is not reachable or not serving right now."""
+    from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
-
-def is_connection_error(error: BaseException) -> bool:
-    """True when the database was unreachable or went away, whatever wrapped it."""
-    visited: set[int] = set()
     seen: BaseException | None = error
-    while seen is not None and id(seen) not in visited:
-        if isinstance(seen, _CONNECTION_ERRORS):
+    for _ in range(10):  # a cause chain, never a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, (*_OUTAGES, DisconnectionError, InterfaceError, OperationalError)):
             return True
-        visited.add(id(seen))
-        seen = seen.__cause__ or getattr(seen, "orig", None)
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
     return False

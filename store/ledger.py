@@ -15,7 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.actors import Actor, Role
-from store.append_sql import HEAD_SQL, append_arguments
+from domain.notifications import Notification
+from store.append_sql import HEAD_SQL, append_arguments, with_outbox
 from store.errors import ConcurrencyConflict, IdempotencyMismatch, InvalidEventData
 from store.hashing import GENESIS, HASH_VERSION, canonical, chain
 from store.models import AppendResult, CaseSummary, ChainVerification, NewEvent, StoredEvent
@@ -54,8 +55,12 @@ class Ledger:
         workflow_id: str | None = None,
         run_id: str | None = None,
         trace_id: str | None = None,
+        notifications: Sequence[tuple[int, Notification]] = (),
     ) -> AppendResult:
         """Append events after `expected_version`, with the read model, atomically.
+
+        `notifications` pairs the index of an event in `new_events` with a notification it
+        calls for; they enter the outbox in the same statement (committed with the events).
 
         `expected_hash` is the head's hash when the caller knows it (the case workflow keeps
         the last append's); then the append is one round trip, else two (the head is read
@@ -99,6 +104,9 @@ class Ledger:
                         workflow_id,
                         run_id,
                         trace_id,
+                    )
+                    sql, args = with_outbox(
+                        sql, args, outbox_rows(expected_version, new_events, notifications)
                     )
                     try:
                         positions = [r[0] for r in await driver.fetch(sql, *args)]
@@ -321,6 +329,25 @@ class Ledger:
             head_hash=prev.hex() if count else None,
             problem=None if count else "no events in this stream",
         )
+
+
+def outbox_rows(
+    expected_version: int,
+    new_events: Sequence[NewEvent],
+    notifications: Sequence[tuple[int, Notification]],
+) -> list[dict[str, Any]]:
+    """One outbox row per (event, recipient spec), as the append statement's outbox reads them."""
+    return [
+        {
+            "version": expected_version + index + 1,
+            "event_id": str(new_events[index].event_id),
+            "rule": notification.rule,
+            "spec": recipient.model_dump(mode="json", exclude_none=True),
+            "message": notification.message.model_dump(mode="json", exclude_none=True),
+        }
+        for index, notification in notifications
+        for recipient in notification.recipients
+    ]
 
 
 async def _keep_connection(_connection: asyncpg.Connection) -> None:

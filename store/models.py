@@ -46,6 +46,9 @@ class CaseSummary(BaseModel):
     # Lifecycle-specific fields for lists and boards (never personal data), e.g.
     # {"lists": ["abnormal_activity"], "inspection_year": 2027}.
     attributes: dict[str, Any] = Field(default_factory=dict)
+    # "fallback" when a clock of the case was counted on the Monday-Friday fallback for some
+    # year, "calendar" when every clock rests on a known calendar, None without clocks.
+    clock_basis: str | None = None
 
 
 def summarize(lifecycle: Lifecycle[Any], case_id: str, state: CaseState) -> CaseSummary:
@@ -61,6 +64,7 @@ def summarize(lifecycle: Lifecycle[Any], case_id: str, state: CaseState) -> Case
         escalation_level=state.escalation_level,
         closed=state.closed,
         attributes=lifecycle.attributes(state),
+        clock_basis=state.clock_basis,
     )
 
 

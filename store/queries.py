@@ -40,6 +40,7 @@ class CaseFilter(BaseModel):
     due_before: datetime | None = None
     include_closed: bool = True
     min_escalation_level: int | None = None
+    clock_basis: str | None = None  # fallback | calendar
     sort: CaseSort = CaseSort.URGENCY
     limit: int = 50
     offset: int = 0
@@ -64,6 +65,7 @@ class CaseRow(BaseModel):
     version: int
     updated_at: datetime
     attributes: dict[str, Any] = {}
+    clock_basis: str | None = None
 
 
 Q = TypeVar("Q", bound=Select[Any])
@@ -84,6 +86,8 @@ def _filtered(query: Q, f: CaseFilter, now: datetime) -> Q:
         query = query.where(cases.c.escalation_level >= f.min_escalation_level)
     if f.due_before is not None:
         query = query.where(cases.c.next_due_at < f.due_before)
+    if f.clock_basis is not None:
+        query = query.where(cases.c.clock_basis == f.clock_basis)
     # Overdue: a clock's L1 rung has fired (the case's own timer said so), or its due has passed.
     due_passed = cases.c.next_due_at.is_not(None) & (cases.c.next_due_at < now)  # no NULL logic
     overdue = ~cases.c.closed & ((cases.c.escalation_level >= 1) | due_passed)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from store.tables import cases
 
 KIND = "social_org"
-STATUSES = ("due", "late", "filed", "pass", "basic_pass", "fail", "skipped")
+STATUSES = ("scheduled", "due", "late", "filed", "pass", "basic_pass", "fail", "skipped")
 LISTS = ("abnormal_activity", "serious_dishonesty")
 
 
@@ -46,6 +46,8 @@ class OrgInspectionRow(BaseModel):
     warnings: int
     next_due_at: datetime | None
     escalation_level: int
+    # The inspection years not open yet, with their due dates and why a year is skipped.
+    schedule: list[dict[str, Any]] = []
 
 
 def _status(year: int | None) -> ColumnElement[Any]:
@@ -121,6 +123,7 @@ def _row(row: dict[str, Any]) -> OrgInspectionRow:
         zombie=bool(attributes.get("zombie", False)),
         revocation_pending=bool(attributes.get("revocation_pending", False)),
         warnings=int(attributes.get("warnings", 0)),
+        schedule=attributes.get("schedule", []),
     )
 
 

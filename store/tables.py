@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -64,6 +65,8 @@ cases = Table(
     Column("last_position", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("attributes", JSONB, nullable=False, server_default="{}"),  # migration 0002
+    # fallback | calendar | NULL (no deadline runs): migration clocks_calendar_basis
+    Column("clock_basis", Text),
 )
 
 case_numbers = Table(
@@ -72,4 +75,22 @@ case_numbers = Table(
     Column("prefix", Text, primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("last_number", Integer, nullable=False),
+)
+
+# Idempotency keys of the front door (migration 0100_frontdoor): the first request's fingerprint,
+# the command id it became, an opening's reserved case id, and the final answer once known.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("principal", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("command_id", Text, nullable=False, unique=True),
+    Column("case_id", Text),
+    Column("status_code", SmallInteger),
+    Column("answer", JSONB),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )

@@ -4,6 +4,7 @@ production mode, needs its secrets, keeps Temporal on localhost and the app off 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,6 +25,8 @@ REQUIRED_SERVICES = frozenset(
         "api",
         "otel-collector",
         "jaeger",
+        "prometheus",
+        "grafana",
     }
 )
 SECRETS = {
@@ -31,6 +34,7 @@ SECRETS = {
     "POSTGRES_PASSWORD": "owner-password-for-the-test",
     "CASEWORK_DB_APP_PASSWORD": "app-password-for-the-test",
     "CASEWORK_PAYLOAD_KEYS": "k1:" + "A" * 43 + "=",
+    "GRAFANA_ADMIN_PASSWORD": "grafana-password-for-the-test",
 }
 
 
@@ -106,10 +110,47 @@ def test_only_the_api_is_published_beyond_localhost() -> None:
                 parts = str(port).split(":")
                 ip = parts[0] if len(parts) == 3 else "0.0.0.0"
                 published.setdefault(name, []).append((ip, int(parts[-2])))
-    for name in ("temporal", "temporal-ui", "otel-collector", "jaeger"):
+    for name in ("temporal", "temporal-ui", "otel-collector", "jaeger", "prometheus", "grafana"):
         assert published[name] and all(ip == "127.0.0.1" for ip, _ in published[name]), name
     assert "postgresql" not in published
     exposed = {
         name for name, ports in published.items() if any(ip != "127.0.0.1" for ip, _ in ports)
     }
     assert exposed == {"api"}
+
+
+def test_prometheus_and_grafana_are_provisioned_for_casework() -> None:
+    """Prometheus scrapes the API and each worker where they serve; Grafana loads the
+    dashboard from the mounted folder with the provisioned data source."""
+    import json
+
+    import yaml
+
+    deploy = REPO_ROOT / "deploy"
+    compose = yaml.safe_load(COMPOSE_FILE.read_text())
+    prometheus = yaml.safe_load((deploy / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in prometheus["scrape_configs"]}
+    assert jobs["casework-api"]["static_configs"][0]["targets"] == ["api:8000"]
+    worker_port = compose["services"]["worker"]["environment"]["CASEWORK_WORKER_METRICS_PORT"]
+    assert jobs["casework-worker"]["dns_sd_configs"][0]["port"] == int(worker_port)
+
+    grafana = deploy / "grafana"
+    source = yaml.safe_load((grafana / "provisioning/datasources/prometheus.yml").read_text())
+    provider = yaml.safe_load((grafana / "provisioning/dashboards/casework.yml").read_text())
+    mounts = compose["services"]["grafana"]["volumes"]
+    assert f"./deploy/grafana/dashboards:{provider['providers'][0]['options']['path']}:ro" in mounts
+    dashboard = json.loads((grafana / "dashboards/casework.json").read_text())
+    uid = source["datasources"][0]["uid"]
+    assert all(p["datasource"]["uid"] == uid for p in dashboard["panels"])
+    assert all(t["expr"] for p in dashboard["panels"] for t in p["targets"])
+
+    # The alert rules are mounted where the config reads them, and use the dashboard's series
+    # (which tests/api/test_notifications.py checks against a live /metrics).
+    mounted = compose["services"]["prometheus"]["volumes"]
+    (rule_file,) = prometheus["rule_files"]
+    assert f"./deploy/prometheus-alerts.yml:{rule_file}:ro" in mounted
+    alerts = yaml.safe_load((deploy / "prometheus-alerts.yml").read_text())
+    rules = [r for group in alerts["groups"] for r in group["rules"]]
+    exported = set(re.findall(r"casework_[a-z_]+", json.dumps(dashboard)))
+    for rule in rules:
+        assert set(re.findall(r"casework_[a-z_]+", rule["expr"])) <= exported, rule["alert"]

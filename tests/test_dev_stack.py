@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
@@ -32,6 +33,7 @@ class Stack:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.api_port, self.temporal_port, self.ui_port = _free_port(), _free_port(), _free_port()
+        self.metrics_port = _free_port()
         self.env = {
             k: v
             for k, v in os.environ.items()
@@ -43,6 +45,7 @@ class Stack:
             "CASEWORK_TOKEN": "",
         }
         self.process: subprocess.Popen[str] | None = None
+        self.cwd = root / "cwd"
 
     def dev_command(self) -> list[str]:
         return [
@@ -56,12 +59,20 @@ class Stack:
             str(self.temporal_port),
             "--ui-port",
             str(self.ui_port),
+            "--metrics-port",
+            str(self.metrics_port),
         ]
 
     def start(self) -> None:
         log = (self.root / "dev.log").open("a")
+        self.cwd.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            self.dev_command(), env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
+            self.dev_command(),
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=self.cwd,  # a folder of its own: the stack must write nothing here
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -212,6 +223,27 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     # The worker and the API are logged in as casework_app, never as the schema's owner.
     assert _database_logins(stack.root / "data" / "postgres") == {"casework_app"}
 
+    # The escalations reached the supervisor's inbox, and the metrics show the work.
+    deadline = time.monotonic() + 30
+    while (inbox := stack.cli_json("inbox"))["unread"] == 0 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert inbox["unread"] > 0 and all(i["case_id"] for i in inbox["items"])
+    log = (stack.root / "dev.log").read_text()
+    api_metrics = f"{stack.env['CASEWORK_API_URL']}/metrics"
+    worker_metrics = f"http://127.0.0.1:{stack.metrics_port}/metrics"
+    assert api_metrics in log and worker_metrics in log  # `casework dev` says where they are
+    samples = [
+        s
+        for f in text_string_to_metric_families(httpx.get(api_metrics, timeout=10).text)
+        for s in f.samples
+    ]
+    assert sum(s.value for s in samples if s.name == "casework_escalations_total") > 0
+    assert sum(s.value for s in samples if s.name == "casework_commands_total") > 0
+    delivered = [s for s in samples if s.name == "casework_notification_deliveries_total"]
+    assert sum(s.value for s in delivered if s.labels["channel"] == "inbox") > 0
+    worker = httpx.get(worker_metrics, timeout=10).text
+    assert any(f.name == "temporal_request" for f in text_string_to_metric_families(worker))
+
     assert stack.stop() == 0
 
     stack.start()
@@ -221,3 +253,6 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     pid = stack.process.pid if stack.process else 0
     assert stack.stop() == 0
     assert _children_of(pid) == []
+    # everything the stack wrote is under --data-dir, the fake verification centre's store too
+    assert list(stack.cwd.iterdir()) == []
+    assert (stack.root / "data" / "verification-centre.sqlite").exists()

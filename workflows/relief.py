@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.relief.state import ReliefState
     from workflows.contracts import CaseInput, CaseOutcome
 
+from workflows.clock_rules import count_clocks_by_run_rules
 from workflows.runtime import CaseWorkflow
 
 # An outage of the centre must never lose a request: retry with back-off, without a deadline
@@ -43,6 +44,7 @@ class ReliefCaseWorkflow(CaseWorkflow):
 
     @workflow.run
     async def run(self, case: CaseInput) -> CaseOutcome:
+        count_clocks_by_run_rules(self)
         return await self.run_case()
 
     def start_effects(self, events: list[Event]) -> None:

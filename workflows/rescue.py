@@ -27,11 +27,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.rescue.weather import WEATHER
     from workflows.contracts import CaseInput, CaseOutcome, CommandRequest
 
+from workflows.clock_rules import count_clocks_by_run_rules
 from workflows.runtime import CaseWorkflow
 
 # Histories recorded before the full lifecycle carry no marker for this patch: those cases keep
 # the proof path's rules (no identity check, no tracing clocks) so that they replay unchanged.
 FULL_LIFECYCLE_PATCH = "rescue-full-lifecycle"
+# Histories recorded before outside answers kept a clock (the police reference after a
+# missing-person report) keep the full lifecycle's rules without that clock.
+OUTSIDE_ANSWERS_PATCH = "rescue-outside-answers"
 
 # The population system may be down for hours: retry with back-off, never give up. The case's
 # identity_check clock escalates an overdue answer meanwhile.
@@ -57,6 +61,10 @@ class RescueCaseWorkflow(CaseWorkflow):
             self._replace_state(
                 self._rescue.model_copy(update={"ruleset": rules.PROOF_PATH_RULESET})
             )
+        if case.state is None and not workflow.patched(OUTSIDE_ANSWERS_PATCH):
+            ruleset = min(self._rescue.ruleset, rules.FULL_LIFECYCLE_RULESET)
+            self._replace_state(self._rescue.model_copy(update={"ruleset": ruleset}))
+        count_clocks_by_run_rules(self)
         return await self.run_case()
 
     @property
@@ -109,7 +117,10 @@ class RescueCaseWorkflow(CaseWorkflow):
 
     async def note_before(self, request: CommandRequest) -> dict[str, Any] | None:
         state = self._rescue
-        if state.ruleset < rules.RULESET or request.command.get("type") not in OUTREACH_COMMANDS:
+        if (
+            state.ruleset < rules.FULL_LIFECYCLE_RULESET
+            or request.command.get("type") not in OUTREACH_COMMANDS
+        ):
             return None
         if request.effective_at is not None:
             return None  # a paper file's past step: today's weather says nothing about that day

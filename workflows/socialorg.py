@@ -9,6 +9,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.socialorg import SOCIAL_ORG
     from workflows.contracts import CaseInput, CaseOutcome
 
+from workflows.clock_rules import count_clocks_by_run_rules
 from workflows.runtime import CaseWorkflow
 
 
@@ -20,6 +21,7 @@ class SocialOrgCaseWorkflow(CaseWorkflow):
     @workflow.run
     async def run(self, case: CaseInput) -> CaseOutcome:
         self._run_cycle = (case.state or {}).get("cycle_year")
+        count_clocks_by_run_rules(self)
         return await self.run_case()
 
     def wants_new_run(self) -> bool:

@@ -57,6 +57,7 @@ async function sendCommand(path, body, { effectiveAt } = {}) {
   const key = crypto.randomUUID();
   const headers = { ...authHeaders(), "Content-Type": "application/json", "Idempotency-Key": key };
   if (effectiveAt) headers["X-Effective-At"] = effectiveAt;
+  let unsure = false; // an earlier attempt may have reached the case
   for (let attempt = 0; ; attempt += 1) {
     let status = 0;
     let answer = {};
@@ -74,8 +75,18 @@ async function sendCommand(path, body, { effectiveAt } = {}) {
       if (outcome !== null) return outcome;
     } else if (status >= 200 && status < 300) {
       return answer;
-    } else if (!ambiguous(status, answer.code) || attempt >= RETRY_DELAYS_MS.length) {
-      throw new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接", answer.details);
+    } else {
+      // After an ambiguous attempt, "nothing was changed" speaks only for the later attempt.
+      const retry = ambiguous(status, answer.code) || (unsure && status === 503);
+      unsure = unsure || ambiguous(status, answer.code);
+      if (!retry) {
+        throw new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接", answer.details);
+      }
+      if (attempt >= RETRY_DELAYS_MS.length) {
+        throw unsure
+          ? new CommandProblem(status, "outcome_unknown", "结果未知：命令可能已被受理，请先查看案件，勿重复提交")
+          : new CommandProblem(status, answer.code || `http_${status}`, answer.message || "无法连接", answer.details);
+      }
     }
     if (attempt >= RETRY_DELAYS_MS.length) throw new CommandProblem(503, "command_unknown", "命令未送达");
     await pause(RETRY_DELAYS_MS[attempt]);

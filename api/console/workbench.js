@@ -82,20 +82,43 @@ function ruleSource(rule) {
   return /[\u4e00-\u9fff]/.test(source) ? source : "";
 }
 
-function clocksTable(kind, state, asOf) {
+// A deadline as the law states it: an instant at Shanghai midnight is 24:00 of the day before.
+function deadline(value) {
+  if (!value) return "";
+  const local = new Date(new Date(value).getTime() + 8 * 3600 * 1000);  // Asia/Shanghai, UTC+8
+  if (local.getUTCHours() || local.getUTCMinutes() || local.getUTCSeconds() || local.getUTCMilliseconds()) return time(value);
+  const before = new Date(local.getTime() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return `${before} 24:00`;
+}
+
+// An organisation's inspection years ahead: each year's due dates, or why it is skipped.
+function scheduleTable(items) {
+  if (!items || !items.length) return "";
+  const rows = items.map((i) => `
+    <tr><td>${esc(i.year)}</td><td>${esc(i.opens_on)}</td><td>${esc(i.sponsor_due_on || "—")}</td>
+    <td>${esc(i.authority_due_on || "—")}</td><td>${esc(i.reason_zh || "")}</td></tr>`).join("");
+  return `<section><h3>年检安排</h3>
+    <table id="inspection-schedule"><thead><tr><th>年度</th><th>开启</th><th>业务主管单位截止</th><th>登记管理机关截止</th><th>说明</th></tr></thead>
+    <tbody>${rows}</tbody></table></section>`;
+}
+
+function clocksTable(kind, state, asOf, views) {
   const now = asOf ? new Date(asOf) : new Date();
+  const byName = Object.fromEntries((views || []).map((v) => [v.name, v]));
   const rows = Object.values(state.clocks || {}).map((clock) => {
+    const view = byName[clock.spec.name] || {};
     const due = new Date(clock.due_at);
     const late = clock.paused_at ? 0 : Math.floor((now - due) / 86400000);
     const overdue = !clock.paused_at && now > due;
     const status = clock.paused_at ? `暂停（${time(clock.paused_at)} 起）` : overdue ? (late >= 1 ? `已逾期 ${late} 天` : "已到期（逾期不足 1 天）") : "未到期";
-    return `<tr class="${overdue ? "late" : ""} level-${clock.reached > 0 ? clock.reached : 0}" data-clock="${esc(clock.spec.name)}">
-      <td>${esc(label.clock(clock.spec.name))}</td><td>${esc(time(clock.due_at))}</td>
+    return `<tr class="${overdue ? "late" : ""} ${view.fallback ? "fallback" : ""} level-${clock.reached > 0 ? clock.reached : 0}" data-clock="${esc(clock.spec.name)}">
+      <td>${esc(label.clock(clock.spec.name))}</td><td class="due-on">${esc(clock.due_on || view.due_on || "")}</td><td>${esc(deadline(clock.due_at))}</td>
       <td class="overdue">${esc(status)}</td><td>${esc(label.rung(clock.reached))}</td>
-      <td>${esc(ruleSource(clock.spec.rule))}</td></tr>`;
+      <td>${esc(ruleSource(clock.spec.rule))}</td>
+      <td class="basis">${view.fallback ? "⚠ " : ""}${esc(view.basis_zh || "")}</td></tr>`;
   }).join("");
-  return `<table id="clocks"><thead><tr><th>时限</th><th>到期时间</th><th>状态</th><th>已到督办</th><th>依据</th></tr></thead>
-    <tbody>${rows || '<tr><td colspan="5">没有计时中的时限</td></tr>'}</tbody></table>`;
+  return `<table id="clocks"><thead><tr><th>时限</th><th>截止日</th><th>到期时间</th><th>状态</th><th>已到督办</th><th>依据</th><th>日历</th></tr></thead>
+    <tbody>${rows || '<tr><td colspan="7">没有计时中的时限</td></tr>'}</tbody></table>`;
 }
 
 function escalationOf(state) {
@@ -137,7 +160,8 @@ async function renderCase(caseId, asOf) {
       <span id="escalation" class="level-${escalation}">督办级别：${esc(level(escalation))}</span>
       ${state.closed ? '<span class="closed">已结案</span>' : ""}
       ${lateCount ? `<span id="late-entries" class="late-mark">补录事件 ${lateCount} 条</span>` : ""}</p>
-    <section><h3>时限</h3>${clocksTable(kind, state, asOf)}</section>
+    <section><h3>时限</h3>${clocksTable(kind, state, asOf, detail.clocks)}</section>
+    ${scheduleTable((detail.details || {}).inspection_schedule)}
     ${offers ? `<section id="commands"><h3>现在可办理</h3><div id="offers"></div><div id="command-form"></div>
       ${offers.other_roles.length ? `<p class="hint" id="other-roles">需其他岗位办理：${esc(offers.other_roles.map(label.command).join("、"))}</p>` : ""}</section>` : ""}
     <section id="verification">链校验：${verify.valid

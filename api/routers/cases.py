@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
-from api import availability
+from api import availability, idempotency
+from api.command_status import OPEN_TARGET, CommandStatus, command_status
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.examples import COMMAND_EXAMPLES, OPENING_EXAMPLES
-from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, lifecycle_of
-from api.problems import ServiceUnavailable
+from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, CommandRefused, lifecycle_of
+from api.idempotency import IdempotencyKey
+from api.metrics import METRICS
+from api.problems import Pending, ServiceUnavailable
 from api.schemas import (
     MAX_OFFSET,
     MAX_VERSION,
     AnyCommand,
     CaseDetail,
     CaseListItem,
+    ClockBasis,
     OpeningCommand,
+    clock_view,
 )
 from api.scope import (
     QUEUE_LEVELS,
@@ -33,7 +38,7 @@ from api.scope import (
     sees_all,
     unit_filter,
 )
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, local_date
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
 from domain.registry import LIFECYCLES
@@ -48,12 +53,6 @@ ID_ATTEMPTS = 5
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 queue_router = APIRouter(prefix="/queue", tags=["cases"])
-
-
-class Pending(BaseModel):
-    case_id: str
-    status: str = "pending"
-    message: str
 
 
 def _opening_lifecycle(command_type: str) -> Lifecycle[Any]:
@@ -85,44 +84,81 @@ def _effective(services: ServicesDep, effective_at: datetime | None) -> datetime
     return effective_at
 
 
-def _pending(pending: CommandPending) -> JSONResponse:
-    body = Pending(
-        case_id=pending.case_id,
-        message="accepted by the case; it is recorded as soon as the ledger answers again",
-    )
-    return JSONResponse(status_code=status.HTTP_202_ACCEPTED, content=body.model_dump())
+_ANSWERS: dict[int | str, dict[str, Any]] = {
+    202: {"model": Pending, "description": "Outcome not known yet: see `Location`"},
+    409: {"description": "Refused by the case's rules, or the Idempotency-Key is in use"},
+    422: {"description": "Malformed, or the Idempotency-Key was used for another request"},
+    503: {"description": "A server is down (nothing was changed), or the case is failing"},
+}
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CommandResult,
-    responses={202: {"model": Pending}, 409: {"description": "Refused by the case's rules"}},
+    responses=_ANSWERS,
 )
 async def open_case(
     command: Annotated[OpeningCommand, Body(openapi_examples=OPENING_EXAMPLES)],
     actor: ActorDep,
     services: ServicesDep,
     effective_at: EffectiveAt = None,
-) -> Any:
-    """Open a case with its first command (a rescue case opens with ReportPerson)."""
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Open a case with its first command (a rescue case opens with ReportPerson).
+
+    With an `Idempotency-Key`, a retry opens nothing new: it gets the first answer (same case
+    id, same version), or joins the first attempt if that is still on its way.
+    """
     require_may_change(actor)
     raw = command.model_dump(mode="json")
     lifecycle = _opening_lifecycle(raw["type"])
     now = datetime.now(UTC)
     when = _effective(services, effective_at)
-    services.gateway.check_opening(lifecycle, actor, raw, when or now)
+    door = await idempotency.enter(
+        services, actor, idempotency_key, OPEN_TARGET, raw, effective_at=when
+    )
+    return await METRICS.observed(
+        command.type, door.run(lambda: _open(services, door, lifecycle, actor, raw, now, when))
+    )
+
+
+async def _open(
+    services: ServicesDep,
+    door: idempotency.Door,
+    lifecycle: Lifecycle[Any],
+    actor: ActorDep,
+    raw: dict[str, Any],
+    now: datetime,
+    when: datetime | None,
+) -> Response:
+    gateway = services.gateway
+    gateway.check_opening(lifecycle, actor, raw, when or now)
     require_opening_unit(actor, raw)  # after the rules: a role refusal names the role
+    reserved = door.case_id
+    if reserved is not None:
+        # A retry: the case id and the workflow are the first attempt's; join them.
+        try:
+            async with availability.temporal():
+                result = await gateway.open_case(
+                    lifecycle, reserved, actor, raw, now, when, door.command_id, join_existing=True
+                )
+        except CaseIdTaken:
+            # The workflow the first attempt started has already closed.
+            return await _settled_elsewhere(services, reserved, door.command_id)
+        return _created(result)
     for _attempt in range(ID_ATTEMPTS):
         async with availability.postgresql():
             case_id = await next_case_id(
                 services.engine, lifecycle.id_prefix, now.astimezone(SHANGHAI).year
             )
+        await door.reserve_case(case_id)
         try:
             async with availability.temporal():
-                return await services.gateway.open_case(lifecycle, case_id, actor, raw, now, when)
-        except CommandPending as pending:
-            return _pending(pending)
+                result = await gateway.open_case(
+                    lifecycle, case_id, actor, raw, now, when, door.command_id
+                )
+            return _created(result)
         except CaseIdTaken:
             log.warning(
                 "case id already used in Temporal, taking the next", extra={"case_id": case_id}
@@ -130,25 +166,65 @@ async def open_case(
     raise ServiceUnavailable("postgresql", "case numbers keep colliding with existing workflows")
 
 
-@router.post(
-    "/{case_id}/commands",
-    response_model=CommandResult,
-    responses={
-        202: {"model": Pending},
-        404: {},
-        409: {"description": "Refused by the case's rules"},
-    },
-)
+def _created(result: CommandResult) -> Response:
+    return JSONResponse(status_code=status.HTTP_201_CREATED, content=result.model_dump(mode="json"))
+
+
+async def _settled_elsewhere(services: ServicesDep, case_id: str, command_id: str) -> Response:
+    found = await command_status(services, case_id, command_id)
+    if found.status == "recorded":
+        return _created(
+            CommandResult(
+                case_id=case_id,
+                version=found.version or 0,
+                stage=found.stage or "",
+                events=found.events,
+            )
+        )
+    if found.status == "refused":
+        raise CommandRefused(found.code or "refused", found.message or "")
+    raise CommandPending(case_id, command_id, f"opening {found.status}")
+
+
+@router.post("/{case_id}/commands", response_model=CommandResult, responses={404: {}, **_ANSWERS})
 async def send_command(
     case_id: str,
     command: Annotated[AnyCommand, Body(openapi_examples=COMMAND_EXAMPLES)],
     actor: ActorDep,
     services: ServicesDep,
     effective_at: EffectiveAt = None,
-) -> Any:
-    """Send a command to a case; a refused command is answered with the rule's code and reason."""
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Send a command to a case; a refused command is answered with the rule's code and reason.
+
+    With an `Idempotency-Key`, a retry records nothing new and gets the first answer.
+    """
     lifecycle_of(case_id)
     require_staff(actor)
+    when = _effective(services, effective_at)
+    raw = command.model_dump(mode="json")
+    door = await idempotency.enter(
+        services,
+        actor,
+        idempotency_key,
+        f"POST /cases/{case_id}/commands",
+        raw,
+        case_id=case_id,
+        effective_at=when,
+    )
+    return await METRICS.observed(
+        command.type, door.run(lambda: _send(services, door, case_id, actor, raw, when))
+    )
+
+
+async def _send(
+    services: ServicesDep,
+    door: idempotency.Door,
+    case_id: str,
+    actor: ActorDep,
+    raw: dict[str, Any],
+    when: datetime | None,
+) -> Response:
     async with availability.postgresql():
         row = await get_case(services.engine, case_id)
     if row is None:
@@ -161,17 +237,42 @@ async def send_command(
         # An auditor's attempt is kept in the case's history, as every who-may-act refusal.
         async with availability.temporal():
             await services.gateway.record_refusal(
-                case_id, actor, command.type, refused.code, refused.message
+                case_id,
+                actor,
+                str(raw.get("type", "?")),
+                refused.code,
+                refused.message,
+                record_id=f"{door.command_id}-refusal",
             )
         raise
-    when = _effective(services, effective_at)
-    try:
-        async with availability.temporal():
-            return await services.gateway.send(
-                case_id, actor, command.model_dump(mode="json"), when
-            )
-    except CommandPending as pending:
-        return _pending(pending)
+    async with availability.temporal():
+        result = await services.gateway.send(case_id, actor, raw, when, door.command_id)
+    return JSONResponse(content=result.model_dump(mode="json"))
+
+
+@router.get(
+    "/{case_id}/commands/{command_id}",
+    response_model=CommandStatus,
+    responses={404: {}},
+)
+async def command_status_of(
+    case_id: str,
+    command_id: Annotated[str, PathParam(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")],
+    services: ServicesDep,
+    reader: ReaderDep,
+) -> CommandStatus:
+    """What became of a command answered 202: pending, recorded (version, events) or refused."""
+    lifecycle_of(case_id)
+    async with availability.postgresql():
+        row = await get_case(services.engine, case_id)
+        record = await services.keys.by_command(command_id)
+    if row is not None:
+        require_case_access(reader, case_id, row.unit)
+    elif not sees_all(reader) and (
+        record is None or reader is None or record.principal != reader.user_id
+    ):
+        raise CaseNotFound(case_id)  # an opening not recorded yet: only its sender may ask
+    return await command_status(services, case_id, command_id)
 
 
 @router.get("", response_model=list[CaseListItem])
@@ -187,6 +288,13 @@ async def list_all(
     overdue: bool | None = None,
     due_before: datetime | None = None,
     include_closed: bool = True,
+    basis: Annotated[
+        ClockBasis | None,
+        Query(
+            description="fallback: cases with a clock counted on the Monday-Friday fallback "
+            "(recompute them once the year's holiday notice is loaded); calendar: the others"
+        ),
+    ] = None,
     sort: CaseSort = CaseSort.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -204,6 +312,7 @@ async def list_all(
         overdue=overdue,
         due_before=_aware(due_before),
         include_closed=include_closed,
+        clock_basis=basis.value if basis else None,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -250,9 +359,14 @@ async def _page(services: ServicesDep, f: CaseFilter, response: Response) -> lis
             if row.kind in LIFECYCLES
             else row.stage,
             overdue=is_overdue(row, now),
+            next_due_on=_last_day(row.next_due_at),
         )
         for row in rows
     ]
+
+
+def _last_day(moment: datetime | None) -> date | None:
+    return None if moment is None else local_date(moment - timedelta(microseconds=1))
 
 
 @router.get("/{case_id}", response_model=CaseDetail, responses={404: {}})
@@ -279,4 +393,6 @@ async def read_case(
         stage_label=lifecycle.stage_labels_zh.get(state.stage, state.stage),
         as_of=as_of,
         state=state.model_dump(mode="json"),
+        clocks=[clock_view(c) for _, c in sorted(state.clocks.items())],
+        details=lifecycle.details(state),
     )

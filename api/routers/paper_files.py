@@ -12,14 +12,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from activities.calendar import PACKAGED_NOTICES, read_notices
-from api import availability
+from api import availability, idempotency
 from api.deps import ActorDep, ServicesDep
-from api.gateway import CaseIdTaken, CaseNotFound, CommandPending, PaperFileStepRefused
-from api.problems import ServiceUnavailable
+from api.gateway import CaseIdTaken, CaseNotFound, PaperFileStepRefused
+from api.idempotency import IdempotencyKey
+from api.problems import Pending, ServiceUnavailable
 from api.scope import require_case_access, require_may_change, require_opening_unit
 from domain.actors import Actor, Role
 from domain.calendar import SHANGHAI, WorkingDayCalendar, local_date
@@ -33,6 +34,7 @@ from workflows.contracts import CommandResult, PaperFileRequest, PaperFileStep
 
 log = logging.getLogger("casework.api")
 ID_ATTEMPTS = 5
+IMPORT_TARGET = "POST /cases/import"
 
 router = APIRouter(prefix="/cases", tags=["paper files"])
 
@@ -48,12 +50,6 @@ class PaperStepIn(BaseModel):
 class PaperFileIn(BaseModel):
     reference: str | None = Field(default=None, max_length=100, description="档案号")
     steps: list[PaperStepIn] = Field(min_length=1, max_length=500)
-
-
-class PaperFilePending(BaseModel):
-    case_id: str
-    status: str = "pending"
-    message: str
 
 
 def _request(services: ServicesDep, actor: Actor, body: PaperFileIn) -> PaperFileRequest:
@@ -92,61 +88,104 @@ def _precheck(services: ServicesDep, lifecycle: Lifecycle[Any], request: PaperFi
         raise PaperFileStepRefused(refused.step_code, refused.message, refused.index) from None
 
 
-def _pending(pending: CommandPending) -> JSONResponse:
-    body = PaperFilePending(
-        case_id=pending.case_id,
-        message="accepted by the case; it is recorded as soon as the ledger answers again",
-    )
-    return JSONResponse(status_code=status.HTTP_202_ACCEPTED, content=body.model_dump())
-
-
 @router.post(
     "/import",
     status_code=status.HTTP_201_CREATED,
     response_model=CommandResult,
-    responses={202: {"model": PaperFilePending}, 409: {}, 422: {}},
+    responses={202: {"model": Pending}, 409: {}, 422: {}},
 )
-async def import_paper_file(body: PaperFileIn, actor: ActorDep, services: ServicesDep) -> Any:
-    """Open a case from a paper file: every step with its real date and actor, in one request."""
+async def import_paper_file(
+    body: PaperFileIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Open a case from a paper file: every step with its real date and actor, in one request.
+
+    With an `Idempotency-Key`, a retry opens nothing new and gets the first answer."""
     request = _request(services, actor, body)
     lifecycle = _opening_lifecycle(request.steps[0].command)
-    _precheck(services, lifecycle, request)
     require_opening_unit(actor, request.steps[0].command)  # the typist's unit, or a route
+    door = await idempotency.enter(
+        services, actor, idempotency_key, IMPORT_TARGET, body.model_dump(mode="json")
+    )
+    return await door.run(lambda: _open(services, door, lifecycle, request))
+
+
+async def _open(
+    services: ServicesDep,
+    door: idempotency.Door,
+    lifecycle: Lifecycle[Any],
+    request: PaperFileRequest,
+) -> Response:
+    _precheck(services, lifecycle, request)
+    request = request.model_copy(update={"command_id": door.command_id})
+    gateway = services.gateway
+    if door.case_id is not None:  # a retry: the first attempt's case and workflow
+        async with availability.temporal():
+            result = await gateway.open_with_paper_file(
+                lifecycle, door.case_id, request, join_existing=True
+            )
+        return _created(result)
     year = local_date(request.steps[0].at).year
     for _attempt in range(ID_ATTEMPTS):
         async with availability.postgresql():
             case_id = await next_case_id(services.engine, lifecycle.id_prefix, year)
+        await door.reserve_case(case_id)
         try:
             async with availability.temporal():
-                return await services.gateway.open_with_paper_file(lifecycle, case_id, request)
-        except CommandPending as pending:
-            return _pending(pending)
+                return _created(await gateway.open_with_paper_file(lifecycle, case_id, request))
         except CaseIdTaken:
             log.warning("case id already used in Temporal", extra={"case_id": case_id})
     raise ServiceUnavailable("postgresql", "case numbers keep colliding with existing workflows")
 
 
+def _created(result: CommandResult) -> Response:
+    return JSONResponse(status_code=status.HTTP_201_CREATED, content=result.model_dump(mode="json"))
+
+
 @router.post(
     "/{case_id}/import",
     response_model=CommandResult,
-    responses={202: {"model": PaperFilePending}, 404: {}, 409: {}, 422: {}},
+    responses={202: {"model": Pending}, 404: {}, 409: {}, 422: {}},
 )
 async def continue_paper_file(
-    case_id: str, body: PaperFileIn, actor: ActorDep, services: ServicesDep
-) -> Any:
+    case_id: str,
+    body: PaperFileIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Enter further paper steps into a case, each decided as of its own date."""
     try:
         kind_of_case(case_id)
     except DomainError:
         raise CaseNotFound(case_id) from None
     request = _request(services, actor, body)
+    door = await idempotency.enter(
+        services,
+        actor,
+        idempotency_key,
+        f"POST /cases/{case_id}/import",
+        body.model_dump(mode="json"),
+        case_id=case_id,
+    )
+    return await door.run(lambda: _continue(services, door, case_id, actor, request))
+
+
+async def _continue(
+    services: ServicesDep,
+    door: idempotency.Door,
+    case_id: str,
+    actor: Actor,
+    request: PaperFileRequest,
+) -> Response:
     async with availability.postgresql():
         row = await get_case(services.engine, case_id)
     if row is None:
         raise CaseNotFound(case_id)
     require_case_access(actor, case_id, row.unit)
-    try:
-        async with availability.temporal():
-            return await services.gateway.send_paper_file(case_id, request)
-    except CommandPending as pending:
-        return _pending(pending)
+    request = request.model_copy(update={"command_id": door.command_id})
+    async with availability.temporal():
+        result = await services.gateway.send_paper_file(case_id, request)
+    return JSONResponse(content=result.model_dump(mode="json"))

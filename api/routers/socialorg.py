@@ -6,7 +6,7 @@ one) and `POST /cases/{case_id}/commands` like every other lifecycle.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -32,6 +32,7 @@ STATUS_ZH = ENUMS["InspectionStatus"]
 
 
 class InspectionStatus(StrEnum):
+    SCHEDULED = "scheduled"
     DUE = "due"
     LATE = "late"
     FILED = "filed"
@@ -39,6 +40,18 @@ class InspectionStatus(StrEnum):
     BASIC_PASS = "basic_pass"
     FAIL = "fail"
     SKIPPED = "skipped"
+
+
+class ScheduledInspection(BaseModel):
+    """An inspection year not open yet: its report due dates, or why it is skipped."""
+
+    year: int
+    opens_on: date
+    sponsor_due_on: date | None = Field(description="31 March; none without a sponsor unit")
+    authority_due_on: date | None = Field(description="31 May (foundations: 31 March)")
+    skipped: bool
+    reason: str | None = None
+    reason_zh: str | None = None
 
 
 class InspectionItem(BaseModel):
@@ -51,7 +64,7 @@ class InspectionItem(BaseModel):
     org_type: str | None
     inspection_year: int | None
     status: str | None = Field(
-        description="due | late | filed | pass | basic_pass | fail | skipped"
+        description="scheduled | due | late | filed | pass | basic_pass | fail | skipped"
     )
     status_label: str | None
     lists: list[str] = Field(description="abnormal_activity and/or serious_dishonesty")
@@ -62,6 +75,9 @@ class InspectionItem(BaseModel):
     next_due_at: datetime | None
     overdue: bool
     escalation_level: int
+    schedule: list[ScheduledInspection] = Field(
+        description="The inspection years ahead (Asia/Shanghai dates), skipped ones with why"
+    )
 
 
 YearQuery = Annotated[

@@ -16,6 +16,7 @@ CLOCKS: dict[str, str] = {
     "long_term_placement": "长期滞留人员安置",
     "plan_revision_approval": "一人一策修订审批",
     "handover_ack": "跨区域交接回执",
+    "police_report_ack": "报警回执（警情编号）",
     "follow_up": "回访",
     # --- social assistance ---
     "acceptance": "受理",
@@ -24,6 +25,7 @@ CLOCKS: dict[str, str] = {
     "public_notice": "公示",
     "decision": "审核确认",
     "refusal_notice": "不予救助书面通知",
+    "refusal_notice_service": "不予救助通知送达回证",
     "verification_reply": "家庭经济状况核对回复",
     "appeal_window": "行政复议申请期限",
     "appeal_review": "行政复议决定",
@@ -32,6 +34,7 @@ CLOCKS: dict[str, str] = {
     "emergency_grant": "急难救助发放",
     "correction": "纠错决定",
     "periodic_review": "动态管理复核",
+    "lawsuit_window": "行政诉讼起诉期限",
     # --- social organisations ---
     "registration_decision": "登记审查决定",
     "sponsor_report": "年度工作报告(业务主管单位初审)",
@@ -78,4 +81,12 @@ CLOCK_UNITS: dict[str, str] = {
     "calendar_days": "自然日",
     "working_days": "工作日",
     "fixed_date": "固定日期",
+    "months": "月",
+    "years": "年",
+}
+
+# How a clock's due instant was counted (domain/clocks.py ClockRules).
+CLOCK_RULES: dict[str, str] = {
+    "1": "按整日时长计算(旧案件)",
+    "2": "按法定期间计算(至末日24时,遇节假日顺延)",
 }

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "HandOverToFamily": "家属接回",
     "StartEscortedReturn": "护送返乡",
     "AcknowledgeHandover": "登记接收地交接回执",
+    "RecordPoliceAcknowledgement": "登记警方回执（警情编号）",
     "RecordSelfExit": "自行离站",
     "RecordUnauthorisedDeparture": "登记擅自离站",
     "PlacePerson": "安置（站外托养、福利机构或长期安置）",
@@ -44,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "CloseRescueCase": "救助结案",
     "EscalateClock": "时限督办升级",
     "GrantExtension": "批准时限延期",
+    "RecomputeClocks": "按现有节假日安排重算时限",
     # --- extreme weather (极端天气应急) ---
     "DeclareExtremeWeather": "启动极端天气应急",
     "EndExtremeWeather": "解除极端天气应急",
@@ -66,6 +68,7 @@ COMMANDS: dict[str, str] = {
     "ApproveAssistance": "审核确认：给予救助",
     "RefuseAssistance": "审核确认：不予救助",
     "DeliverRefusalNotice": "送达不予救助通知书",
+    "SendRefusalNotice": "寄出不予救助通知书",
     "GrantEmergencyAssistance": "急难救助（先救助后补证）",
     "CompleteEmergencyFollowUp": "完成急难事后补证",
     "CompletePeriodicReview": "完成动态管理复核",

@@ -16,6 +16,8 @@ ERRORS: dict[str, str] = {
     "case_closed": "案件已结案，不再接受操作",
     "no_such_clock": "本案没有该时限",
     "not_due": "该时限尚未到期",
+    "clocks_current": "各时限已按现有节假日安排计算，无需重算",
+    "notified_before_decision": "送达（告知）日期不能早于决定日期",
     "not_extendable": "该时限不能延期",
     "extension_limit": "该时限的延期次数已达上限",
     "no_change": "操作不会改变任何内容",
@@ -51,6 +53,11 @@ ERRORS: dict[str, str] = {
     "family_notice_required": "须通知家属，或登记无法联系家属的原因",
     "awaiting_discharge_notice": "转介医疗的案件须等医院出院通知后才能结案",
     "awaiting_handover_ack": "接收地民政部门尚未回执交接",
+    "awaiting_police_reference": "警方尚未就失踪报警给出警情编号，暂不能结案",
+    "no_police_report_pending": "本案没有等待警方回执的报警",
+    "notice_already_sent": "不予救助通知书已寄出",
+    "served_directly": "当面交付即为送达，请直接登记送达",
+    "proof_of_service_required": "邮寄等方式送达须有送达回证或回执编号",
     "follow_up_pending": "回访尚未完成",
     "open_plan_services": "尚有进行中的方案服务，请先完成或说明理由取消",
     # --- social assistance ---
@@ -130,9 +137,20 @@ ERRORS: dict[str, str] = {
     "malformed_command": "操作内容无法识别",
     "not_recordable": "只有涉及操作权限的拒绝才会留痕",
     "api_unreachable": "无法连接服务，请确认 casework dev 正在运行",
+    "answer_lost": "连接中断，未收到答复（将用同一操作重试）",
     "anchoring_unavailable": "锚定服务暂未响应，未作任何变更",
     "no_anchor": "尚未发布任何锚定",
     "empty_paper_file": "纸质档案至少要有一个步骤",
+    # --- the front door: idempotency keys and answers not known yet ---
+    "idempotency_key_reused": "该幂等键已用于另一请求，每次操作请使用新的键",
+    "idempotency_key_in_use": "同一操作的上一次提交仍在处理中，请稍候重试",
+    "command_pending": "案件已收到该操作，将记录或拒绝一次；请查询状态，勿重新提交",
+    "command_unknown": "操作未送达案件，可用同一幂等键重新提交",
+    "outcome_unknown": "结果未知：操作可能已被受理，请先查看案件，勿重复提交",
+    "case_workflow_failing": "案件流程出现故障，暂不能受理操作，已通知运维人员",
+    "temporal_error": "流程引擎返回错误，请稍后重试",
+    "payload_too_large": "操作内容过大，案件无法保存",
+    "body_too_large": "请求内容超过大小上限",
 }
 
 # Why a typed value does not fit a command's field, by pydantic's error type; {} are the rule's

@@ -6,7 +6,7 @@ generated from a schema finds its choices' labels here (data only).
 
 from __future__ import annotations
 
-from domain.catalogue.clocks import CLOCK_UNITS, RUNGS
+from domain.catalogue.clocks import CLOCK_RULES, CLOCK_UNITS, RUNGS
 
 ROLES: dict[str, str] = {
     "operator": "经办人员",
@@ -79,6 +79,12 @@ ENUMS: dict[str, dict[str, str]] = {
         "long_term": "长期滞留人员安置",
     },
     "DischargeOutcome": {"returned_to_station": "返回救助站", "discharged": "出院离开"},
+    "PoliceReportChannel": {
+        "phone_110": "110电话报警",
+        "in_person": "到派出所报警",
+        "written": "书面报警",
+        "system": "系统通知警方",
+    },
     "ExitRoute": {
         "family_collected": "家属接回",
         "escorted_return": "护送返乡",
@@ -98,6 +104,13 @@ ENUMS: dict[str, dict[str, str]] = {
     },
     "ServiceStatus": {"active": "进行中", "completed": "已完成", "cancelled": "已取消"},
     # --- social assistance ---
+    "ServiceMethod": {
+        "direct": "直接送达",
+        "post": "邮寄送达",
+        "electronic": "电子送达",
+        "left_at_residence": "留置送达",
+        "public_notice": "公告送达",
+    },
     "Programme": {
         "dibao": "最低生活保障（低保）",
         "tekun": "特困人员供养",
@@ -150,6 +163,7 @@ ENUMS: dict[str, dict[str, str]] = {
     "OrgList": {"abnormal_activity": "活动异常名录", "serious_dishonesty": "严重违法失信名单"},
     # an organisation's standing in a year's inspection (the bureau's batch view)
     "InspectionStatus": {
+        "scheduled": "待开启(年检尚未开始)",
         "due": "待报送",
         "late": "逾期未报",
         "filed": "已报送待检",
@@ -160,6 +174,7 @@ ENUMS: dict[str, dict[str, str]] = {
     },
     # --- clocks ---
     "ClockUnit": CLOCK_UNITS,
+    "ClockRules": CLOCK_RULES,
     "Rung": RUNGS,
     "Role": ROLES,
 }

@@ -147,7 +147,7 @@ def accept(
     if state.emergency:
         # help first: nothing waits for papers or the centre, only the help itself
         return [*events, start(rules.EMERGENCY_GRANT, ctx)]
-    clock = start_clock(process_clock(programme), ctx.now, ctx.calendar)
+    clock = start_clock(process_clock(programme), ctx.now, ctx.calendar, ctx.clock_rules)
     events.append(ClockStarted(clock=clock))
     if missing:
         paused = pause_clock(clock, ctx.now, ctx.calendar)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks
 from domain.messages import Command
 from domain.relief import rules
 from domain.relief.household import Frozen, Household, Paper, Programme
@@ -18,6 +19,15 @@ Reasons = Annotated[
 ]
 Text = Annotated[str, Field(min_length=2, max_length=2000)]
 Fen = Annotated[int, Field(ge=0, le=10**11)]
+# 行政复议法 Art 20: the appeal window counts from the day the applicant learned of the decision.
+NotifiedOn = Annotated[
+    date | None,
+    Field(
+        default=None,
+        description="The day the decision notice reached the applicant (default: today); "
+        "the appeal window counts from it",
+    ),
+]
 
 
 class Recommendation(StrEnum):
@@ -75,7 +85,7 @@ class ApplyForAssistance(Command):
     unit: str = Field(min_length=1, max_length=64, description="Street office (街镇) in charge")
     household: Household
     consent_to_verification: bool = Field(description="授权核对: required")
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, max_length=len(Paper))
     emergency: bool = Field(default=False, description="急难 fast-track: temporary assistance only")
     reason: str = Field(default="", max_length=1000)
 
@@ -105,7 +115,7 @@ class ApplyOnBehalf(Command):
     programme: Programme
     household: Household
     consent_to_verification: bool
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, max_length=len(Paper))
     reason: str = Field(default="", max_length=1000)
 
 
@@ -117,7 +127,7 @@ class AcceptAssistanceApplication(Command):
 
 class SubmitMissingPapers(Command):
     type: Literal["SubmitMissingPapers"] = "SubmitMissingPapers"
-    papers: list[Paper] = Field(min_length=1)
+    papers: list[Paper] = Field(min_length=1, max_length=len(Paper))
 
 
 class WithdrawAssistanceApplication(Command):
@@ -152,7 +162,9 @@ class RecordVerificationReply(Command):
     reply_id: str = Field(min_length=1, max_length=100)
     verified_income_fen: Fen
     verified_assets_fen: Fen = 0
-    findings: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list)
+    findings: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class ResendVerificationRequest(Command):
@@ -202,11 +214,33 @@ class ApproveAssistance(Command):
     monthly_amount_fen: Fen | None = None
     one_off_amount_fen: Fen | None = None
     start_month: Month | None = Field(default=None, description="Default: the next month")
+    notified_on: NotifiedOn = None
 
 
 class RefuseAssistance(Command):
     type: Literal["RefuseAssistance"] = "RefuseAssistance"
     reasons: Reasons
+
+
+class ServiceMethod(StrEnum):
+    """How a written notice is served (送达方式; 民事诉讼法 Ch 7, applied to administrative
+    notices)."""
+
+    DIRECT = "direct"  # 直接送达: handed over, signed for on the spot
+    POST = "post"  # 邮寄送达: registered post, the return receipt is the proof
+    ELECTRONIC = "electronic"  # 电子送达: with the applicant's consent
+    LEFT_AT_RESIDENCE = "left_at_residence"  # 留置送达: refused, left with witnesses
+    PUBLIC_NOTICE = "public_notice"  # 公告送达: whereabouts unknown
+
+
+class SendRefusalNotice(Command):
+    """The written refusal went out by a method whose service must then be proven."""
+
+    type: Literal["SendRefusalNotice"] = "SendRefusalNotice"
+    method: ServiceMethod
+    states_appeal_right: bool = Field(
+        default=True, description="Whether it tells the applicant of the right to review"
+    )
 
 
 class DeliverRefusalNotice(Command):
@@ -215,6 +249,16 @@ class DeliverRefusalNotice(Command):
     type: Literal["DeliverRefusalNotice"] = "DeliverRefusalNotice"
     states_appeal_right: bool = Field(
         default=True, description="Whether it told the applicant of the right to review"
+    )
+    delivered_on: NotifiedOn = None
+    method: ServiceMethod | None = Field(
+        default=None, description="How it was served (default: as it was sent, or direct)"
+    )
+    proof_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="送达回证 number or postal receipt; needed after SendRefusalNotice",
     )
 
 
@@ -240,6 +284,7 @@ class CompletePeriodicReview(Command):
     reasons: list[Annotated[str, Field(min_length=2, max_length=500)]] = Field(
         default_factory=list, max_length=10
     )
+    notified_on: NotifiedOn = None
 
 
 # --- remedies: appeal, correction, fraud ----------------------------------------------------------
@@ -316,6 +361,7 @@ ReliefCommand = Annotated[
     | RecordCommunityReview
     | ApproveAssistance
     | RefuseAssistance
+    | SendRefusalNotice
     | DeliverRefusalNotice
     | GrantEmergencyAssistance
     | CompleteEmergencyFollowUp
@@ -326,6 +372,7 @@ ReliefCommand = Annotated[
     | DecideCorrection
     | RecordFraud
     | EscalateClock
-    | GrantExtension,
+    | GrantExtension
+    | RecomputeClocks,
     Field(discriminator="type"),
 ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 
 from domain.actors import Role
-from domain.calendar import local_date
+from domain.calendar import SHANGHAI, local_date
 from domain.case import ClockStarted, ClockStopped
 from domain.clocks import ClockSpec, start_clock
 from domain.errors import DomainError
@@ -71,7 +71,7 @@ def process_clock(programme: Programme) -> ClockSpec:
 
 
 def start(spec: ClockSpec, ctx: DecisionContext) -> ClockStarted:
-    return ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar))
+    return ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar, ctx.clock_rules))
 
 
 def stop_clocks(state: ReliefState, names: Iterable[str], reason: str) -> list[Event]:
@@ -98,10 +98,40 @@ def next_decision_no(state: ReliefState) -> int:
     return len(state.decisions) + 1
 
 
-def appeal_until(ctx: DecisionContext, informed: bool = True) -> datetime:
+def learned_at(ctx: DecisionContext, notified_on: date | None, decided_at: datetime) -> datetime:
+    """When the applicant learned of a decision: the notice's delivery day, default now.
+
+    A day before today counts from the start of that day (the day itself is not counted, so
+    the hour does not matter); never in the future, never before the decision.
+    """
+    if notified_on is None or notified_on == local_date(ctx.now):
+        return ctx.now
+    if notified_on > local_date(ctx.now):
+        raise DomainError("future_date", "the notice cannot have reached the applicant yet")
+    if notified_on < local_date(decided_at):
+        raise DomainError(
+            "notified_before_decision",
+            "the notice cannot have reached the applicant before the decision",
+        )
+    return datetime.combine(notified_on, time.min, tzinfo=SHANGHAI)
+
+
+def appeal_until(
+    ctx: DecisionContext, informed: bool = True, learned: datetime | None = None
+) -> datetime:
     """When the applicant's window to seek administrative review closes (复议法 Art 20)."""
-    spec = rules.appeal_window(local_date(ctx.now), informed)
-    return start_clock(spec, ctx.now, ctx.calendar).due_at
+    at = learned or ctx.now
+    spec = rules.appeal_window(local_date(at), informed)
+    return start_clock(spec, at, ctx.calendar, ctx.clock_rules).due_at
+
+
+def start_appeal_window(
+    ctx: DecisionContext, informed: bool = True, learned: datetime | None = None
+) -> ClockStarted:
+    """The appeal window's clock, from the day the applicant learned of the decision."""
+    at = learned or ctx.now
+    spec = rules.appeal_window(local_date(at), informed)
+    return ClockStarted(clock=start_clock(spec, at, ctx.calendar, ctx.clock_rules))
 
 
 def request_verification(state: ReliefState, ctx: DecisionContext) -> list[Event]:

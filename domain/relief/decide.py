@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks, recompute_clocks
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
 from domain.relief import application, decisions, notice, remedies, timers, verify
@@ -34,6 +34,7 @@ from domain.relief.commands import (
     ReliefCommand,
     ReopenForCorrection,
     ResendVerificationRequest,
+    SendRefusalNotice,
     SubmitMissingPapers,
     WithdrawAssistanceApplication,
 )
@@ -79,6 +80,8 @@ def decide(state: ReliefState, command: ReliefCommand, ctx: DecisionContext) -> 
             return decisions.approve(state, command, ctx)
         case RefuseAssistance():
             return decisions.refuse(state, command, ctx)
+        case SendRefusalNotice():
+            return decisions.send_refusal(state, command, ctx)
         case DeliverRefusalNotice():
             return decisions.deliver_refusal(state, command, ctx)
         case GrantEmergencyAssistance():
@@ -101,6 +104,8 @@ def decide(state: ReliefState, command: ReliefCommand, ctx: DecisionContext) -> 
             return timers.escalate(state, command, ctx)
         case GrantExtension():
             return timers.extend(state, command, ctx)
+        case RecomputeClocks():
+            return recompute_clocks(state, command, ctx)
         case _:
             assert_never(command)
 

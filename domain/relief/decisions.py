@@ -3,10 +3,11 @@ periodic review of a benefit in payment (动态管理)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.actors import require_four_eyes, require_role
 from domain.calendar import local_date
+from domain.clocks import start_clock
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
 from domain.relief import rules
@@ -18,6 +19,8 @@ from domain.relief.commands import (
     GrantEmergencyAssistance,
     RefuseAssistance,
     ReviewOutcome,
+    SendRefusalNotice,
+    ServiceMethod,
 )
 from domain.relief.common import (
     DECIDERS,
@@ -26,12 +29,14 @@ from domain.relief.common import (
     PROCESS_CLOCKS,
     REVIEWERS,
     appeal_until,
+    learned_at,
     next_decision_no,
     next_month,
     programme_of,
     request_verification,
     require_stage,
     start,
+    start_appeal_window,
     stop_clocks,
     this_month,
 )
@@ -42,6 +47,7 @@ from domain.relief.events import (
     EmergencyFollowUpCompleted,
     PeriodicReviewCompleted,
     RefusalNoticeDelivered,
+    RefusalNoticeSent,
 )
 from domain.relief.household import Programme
 from domain.relief.money import (
@@ -94,12 +100,14 @@ def approve(state: ReliefState, command: ApproveAssistance, ctx: DecisionContext
         assert monthly is not None
         schedule = with_amount_from(state.entitlement, start_month, monthly)
         follow = start(rules.periodic_review(local_date(ctx.now), _unstable(state)), ctx)
+        learned = learned_at(ctx, command.notified_on, ctx.now)
     else:
         if command.monthly_amount_fen is not None or not command.one_off_amount_fen:
             raise DomainError("one_off_required", "临时救助 is one amount, above zero")
         monthly, one_off, start_month = None, command.one_off_amount_fen, this_month(ctx)
         schedule = with_one_off(state.entitlement, start_month, one_off)
-        follow = start(rules.appeal_window(local_date(ctx.now), True), ctx)
+        learned = learned_at(ctx, command.notified_on, ctx.now)
+        follow = start_appeal_window(ctx, learned=learned)
     return [
         AssistanceApproved(
             decision_no=next_decision_no(state),
@@ -107,7 +115,7 @@ def approve(state: ReliefState, command: ApproveAssistance, ctx: DecisionContext
             one_off_amount_fen=one_off,
             start_month=start_month,
             schedule=list(schedule),
-            appeal_until=appeal_until(ctx),
+            appeal_until=appeal_until(ctx, learned=learned),
             by=ctx.actor.user_id,
             at=ctx.now,
         ),
@@ -133,26 +141,66 @@ def refuse(state: ReliefState, command: RefuseAssistance, ctx: DecisionContext) 
     ]
 
 
+def send_refusal(
+    state: ReliefState, command: SendRefusalNotice, ctx: DecisionContext
+) -> list[Event]:
+    """The notice went out in time; its service (送达) is an outside answer with a clock."""
+    require_stage(state, (Stage.REFUSAL_NOTICE,), "sending the refusal notice")
+    require_role(ctx.actor, FRONT_LINE, "sending the refusal notice")
+    if state.refusal_notice_sent is not None:
+        raise DomainError("notice_already_sent", "the refusal notice was sent already")
+    if command.method is ServiceMethod.DIRECT:
+        raise DomainError(
+            "served_directly", "a notice handed over in person is served: record the delivery"
+        )
+    return [
+        RefusalNoticeSent(
+            decision_no=state.decisions[-1].no,
+            method=command.method,
+            states_appeal_right=command.states_appeal_right,
+            sent_by=ctx.actor.user_id,
+            at=ctx.now,
+        ),
+        *stop_clocks(state, ["refusal_notice"], "notice sent"),
+        start(rules.REFUSAL_NOTICE_SERVICE, ctx),
+    ]
+
+
 def deliver_refusal(
     state: ReliefState, command: DeliverRefusalNotice, ctx: DecisionContext
 ) -> list[Event]:
     require_stage(state, (Stage.REFUSAL_NOTICE,), "delivering the refusal notice")
     require_role(ctx.actor, FRONT_LINE, "delivering the refusal notice")
+    if state.refusal_notice_sent is not None and command.proof_ref is None:
+        raise DomainError(
+            "proof_of_service_required",
+            "a notice sent by post or otherwise is served only with its proof (送达回证)",
+        )
     decision = state.decisions[-1]
-    today = local_date(ctx.now)
-    window = rules.appeal_window(today, command.states_appeal_right)
-    lawsuit = add_months_to_date(today, rules.LAWSUIT_MONTHS)
+    learned = learned_at(ctx, command.delivered_on, decision.at)
+    informed = command.states_appeal_right
     return [
         RefusalNoticeDelivered(
             decision_no=decision.no,
-            states_appeal_right=command.states_appeal_right,
-            appeal_until=appeal_until(ctx, command.states_appeal_right),
-            lawsuit_until=ctx.now + timedelta(days=(lawsuit - today).days),
+            states_appeal_right=informed,
+            appeal_until=appeal_until(ctx, informed, learned),
+            lawsuit_until=_lawsuit_until(ctx, learned),
+            method=command.method or state.refusal_notice_sent,
+            proof_ref=command.proof_ref,
             at=ctx.now,
         ),
-        *stop_clocks(state, ["refusal_notice"], "notice delivered"),
-        start(window, ctx),
+        *stop_clocks(state, ["refusal_notice", "refusal_notice_service"], "notice delivered"),
+        start_appeal_window(ctx, informed, learned),
     ]
+
+
+def _lawsuit_until(ctx: DecisionContext, learned: datetime) -> datetime:
+    """行政诉讼法 Art 46: 6 months from learning of the decision (Art 101 → 民事诉讼法 Art 85)."""
+    if ctx.statutory_periods:
+        return start_clock(rules.LAWSUIT, learned, ctx.calendar, ctx.clock_rules).due_at
+    today = local_date(ctx.now)  # as counted before statutory period ends: 6 months of days
+    lawsuit = add_months_to_date(today, rules.LAWSUIT_MONTHS)
+    return ctx.now + timedelta(days=(lawsuit - today).days)
 
 
 def grant_emergency(
@@ -193,7 +241,7 @@ def complete_follow_up(
     return [
         EmergencyFollowUpCompleted(note=command.note, at=ctx.now),
         *stop_clocks(state, ["emergency_follow_up"], "follow-up complete"),
-        start(rules.appeal_window(local_date(ctx.now), True), ctx),
+        start_appeal_window(ctx),
     ]
 
 
@@ -222,8 +270,9 @@ def review(
                 )
             amount = 0
     schedule = with_amount_from(state.entitlement, from_month, amount)
+    learned = learned_at(ctx, command.notified_on, ctx.now)
     next_clock = (
-        start(rules.appeal_window(local_date(ctx.now), True), ctx)
+        start_appeal_window(ctx, learned=learned)
         if amount == 0
         else start(rules.periodic_review(local_date(ctx.now), _unstable(state)), ctx)
     )
@@ -235,7 +284,7 @@ def review(
             from_month=from_month,
             reasons=command.reasons,
             schedule=list(schedule),
-            appeal_until=appeal_until(ctx),
+            appeal_until=appeal_until(ctx, learned=learned),
             by=ctx.actor.user_id,
             at=ctx.now,
         ),

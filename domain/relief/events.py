@@ -13,6 +13,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -23,6 +24,7 @@ from domain.relief.commands import (
     ObjectionRoute,
     Recommendation,
     ReviewOutcome,
+    ServiceMethod,
     ToleranceCriteria,
 )
 from domain.relief.household import Household, Paper, Programme
@@ -210,12 +212,25 @@ class AssistanceRefused(Event):
     at: datetime
 
 
+class RefusalNoticeSent(Event):
+    type: Literal["RefusalNoticeSent"] = "RefusalNoticeSent"
+    decision_no: int
+    method: ServiceMethod
+    states_appeal_right: bool
+    sent_by: str
+    at: datetime
+
+
 class RefusalNoticeDelivered(Event):
+    """Served; how and its proof were added later (older notices read as not recorded)."""
+
     type: Literal["RefusalNoticeDelivered"] = "RefusalNoticeDelivered"
     decision_no: int
     states_appeal_right: bool
     appeal_until: datetime
     lawsuit_until: datetime
+    method: ServiceMethod | None = None
+    proof_ref: str | None = None
     at: datetime
 
 
@@ -406,6 +421,7 @@ ReliefEvent = Annotated[
     | NoticePeriodEnded
     | AssistanceApproved
     | AssistanceRefused
+    | RefusalNoticeSent
     | RefusalNoticeDelivered
     | EmergencyAssistanceGranted
     | EmergencyFollowUpCompleted
@@ -426,6 +442,7 @@ ReliefEvent = Annotated[
     | ClockExtended
     | ClockPaused
     | ClockResumed
-    | ClockStopped,
+    | ClockStopped
+    | ClockRecomputed,
     Field(discriminator="type"),
 ]

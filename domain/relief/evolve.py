@@ -9,6 +9,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -50,6 +51,7 @@ from domain.relief.events import (
     PeriodicReviewCompleted,
     RecoveryOrdered,
     RefusalNoticeDelivered,
+    RefusalNoticeSent,
     ReliefEvent,
     VerificationAcknowledged,
     VerificationReplyRecorded,
@@ -280,9 +282,12 @@ def _evolve(state: ReliefState, event: ReliefEvent) -> ReliefState:
             return state.model_copy(
                 update={**_record(state, record), "stage": Stage.REFUSAL_NOTICE}
             )
+        case RefusalNoticeSent():
+            return state.model_copy(update={"refusal_notice_sent": event.method})
         case RefusalNoticeDelivered():
             return state.model_copy(
                 update={
+                    "refusal_notice_sent": None,
                     "decisions": _replace_decision(
                         state, event.decision_no, appeal_until=event.appeal_until
                     ),
@@ -452,7 +457,7 @@ def _evolve(state: ReliefState, event: ReliefEvent) -> ReliefState:
         case ClockStopped():
             extended = {k: v for k, v in state.extended.items() if k != event.clock}
             return evolve_clock_event(state, event).model_copy(update={"extended": extended})
-        case ClockStarted() | ClockEscalated() | ClockPaused() | ClockResumed():
+        case ClockStarted() | ClockEscalated() | ClockPaused() | ClockResumed() | ClockRecomputed():
             return evolve_clock_event(state, event)
         case _:
             assert_never(event)

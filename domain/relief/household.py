@@ -34,7 +34,7 @@ class Member(Frozen):
     """One household member. Personal data: in the ledger only, never in lists or logs."""
 
     name: str | None = Field(default=None, max_length=100)
-    id_number: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9Xx]$")
+    id_number: str | None = Field(default=None, max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$")
     relation: str = Field(default="本人", max_length=20)
     age: int = Field(ge=0, le=130)
     able_to_work: bool = False

@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-Month = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2026-04"])]
+Month = Annotated[str, Field(max_length=7, pattern=MONTH_PATTERN, examples=["2026-04"])]
 
 
 def month_of(day: date) -> str:

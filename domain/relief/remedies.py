@@ -70,10 +70,13 @@ def _decision(state: ReliefState, no: int) -> DecisionRecord:
     return decision
 
 
-def _window_closes(decision: DecisionRecord) -> datetime:
+def _window_closes(decision: DecisionRecord, ctx: DecisionContext) -> datetime:
     if decision.appeal_until is not None:
         return decision.appeal_until
-    # Never notified in writing, so never told of the right: the longest window applies.
+    # Never notified in writing, so never told of the right: the longest window applies, 1
+    # year from the decision (复议法 Art 20), to 24:00 of its last day (民事诉讼法 Art 85).
+    if ctx.statutory_periods:
+        return appeal_until(ctx, informed=False, learned=decision.at)
     return decision.at + timedelta(days=366)
 
 
@@ -89,7 +92,7 @@ def file_appeal(
         )
     if decision.appealed:
         raise DomainError("already_appealed", f"decision {decision.no} was appealed already")
-    closes = _window_closes(decision)
+    closes = _window_closes(decision, ctx)
     if ctx.now > closes:
         raise DomainError(
             "appeal_out_of_time",

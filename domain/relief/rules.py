@@ -9,8 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from domain.clocks import ClockSpec, ClockUnit
+
+# Every clock names the event it counts from (`starts`). Day, month and year periods end at
+# 24:00 of their last day, the start day not counted, and a last day on a rest day moves to
+# the next working day (民事诉讼法 Art 85; 行政复议法 Art 88; domain/periods.py) [law].
 from domain.relief.household import Paper, Programme
-from domain.relief.money import add_months_to_date
 
 # --- money -----------------------------------------------------------------------------------
 
@@ -50,6 +53,7 @@ WHOLE_PROCESS = ClockSpec(
     unit=ClockUnit.WORKING_DAYS,
     amount=30,
     rule="最低生活保障审核确认办法 (民发〔2021〕57号): 30 working days from acceptance [local]",
+    starts="acceptance (受理)",
 )
 # 45 working days in special cases, with a supervisor's approved extension [local].
 WHOLE_PROCESS_EXTENSION_LIMIT = 15
@@ -58,36 +62,50 @@ TEKUN_INVESTIGATION = ClockSpec(
     unit=ClockUnit.WORKING_DAYS,
     amount=15,
     rule="特困人员认定办法 (民发〔2021〕43号): investigation within 15 working days [local]",
+    starts="acceptance (受理)",
 )
 PUBLIC_NOTICE = ClockSpec(
     name="public_notice",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=7,
     rule="民发〔2021〕57号, 民发〔2021〕43号: public notice for 7 days [local]",
+    starts="publication of the notice (公示)",
 )
 DECISION = ClockSpec(
     name="decision",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="民发〔2021〕57号 / 43号: decided within 10 working days after the notice [local]",
+    starts="the end of the public notice",
 )
 REFUSAL_NOTICE = ClockSpec(
     name="refusal_notice",
     unit=ClockUnit.WORKING_DAYS,
     amount=3,
     rule="社会救助暂行办法 Art 11: refusal in writing with reasons [law]; 3 working days [local]",
+    starts="the refusal decision",
+)
+REFUSAL_NOTICE_SERVICE = ClockSpec(
+    name="refusal_notice_service",
+    unit=ClockUnit.WORKING_DAYS,
+    amount=10,
+    rule="policy: proof that the sent refusal notice was served (送达回证, postal return "
+    "receipt) within 10 working days of sending; the appeal period runs from service",
+    starts="the refusal notice sent (by post or otherwise)",
 )
 VERIFICATION_REPLY = ClockSpec(
     name="verification_reply",
     unit=ClockUnit.WORKING_DAYS,
     amount=5,
     rule="policy: the verification centre's reply is overdue after 5 working days",
+    starts="the verification request sent to the centre",
 )
 APPEAL_REVIEW = ClockSpec(
     name="appeal_review",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=60,
     rule="行政复议法 (2023) Art 62: decided within 60 days [law]",
+    starts="the appeal filed (行政复议申请受理, Art 62)",
 )
 APPEAL_REVIEW_EXTENSION_LIMIT = 30  # 行政复议法 Art 62: extended by at most 30 days [law]
 LEAD_VERIFICATION = ClockSpec(
@@ -95,12 +113,14 @@ LEAD_VERIFICATION = ClockSpec(
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="policy: a proactive-discovery lead is verified door to door within 10 working days",
+    starts="the monitoring alert (lead opened)",
 )
 EMERGENCY_FOLLOW_UP = ClockSpec(
     name="emergency_follow_up",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="policy: after emergency help (急难, help first) papers and verification follow within 10 working days",
+    starts="emergency help granted",
 )
 
 # Stages with no statutory clock still raise an alarm when nothing happens (*policy*).
@@ -109,22 +129,25 @@ ACCEPTANCE = ClockSpec(
     unit=ClockUnit.WORKING_DAYS,
     amount=5,
     rule="policy: an application is accepted (or its papers listed) within 5 working days",
+    starts="the application received",
 )
 EMERGENCY_GRANT = ClockSpec(
     name="emergency_grant",
     unit=ClockUnit.HOURS,
     amount=24,
     rule="policy: 急难 help is decided within 24 hours of acceptance",
+    starts="acceptance (受理)",
 )
 CORRECTION = ClockSpec(
     name="correction",
     unit=ClockUnit.WORKING_DAYS,
     amount=10,
     rule="policy: a reopened case's correction is decided within 10 working days",
+    starts="the case reopened for correction",
 )
 
 APPEAL_WINDOW_DAYS = 60  # 行政复议法 (2023) Art 20: 60 days from learning of the decision [law]
-APPEAL_WINDOW_UNINFORMED_MONTHS = 12  # Art 20: at most 1 year when not told of the right [law]
+APPEAL_WINDOW_UNINFORMED_YEARS = 1  # Art 20: at most 1 year when not told of the right [law]
 LAWSUIT_MONTHS = 6  # 行政诉讼法 Art 46: a lawsuit within 6 months [law]
 # 社会救助暂行办法 Art 13: periodic review [law]; yearly for stable households, every 6 months
 # for households with unstable income and members able to work [local].
@@ -133,33 +156,44 @@ PERIODIC_REVIEW_UNSTABLE_MONTHS = 6
 
 
 def appeal_window(start: date, informed: bool) -> ClockSpec:
-    """The applicant's window to seek administrative review, from when they learned of it."""
+    """The applicant's window to seek administrative review, from when they learned of it.
+
+    行政复议法 Art 88 → 民事诉讼法 Art 85: the day they learned is not counted, the window ends
+    at 24:00 of its last day, moved to the next working day when that is a rest day [law].
+    `start` is kept for the signature older callers use; the clock starts when it is started.
+    """
     if informed:
         return ClockSpec(
             name="appeal_window",
             unit=ClockUnit.CALENDAR_DAYS,
             amount=APPEAL_WINDOW_DAYS,
             rule="行政复议法 (2023) Art 20: 60 days from learning of the decision [law]",
+            starts="the day the applicant learned of the decision (notice delivered)",
         )
-    return months_spec(
-        "appeal_window",
-        start,
-        APPEAL_WINDOW_UNINFORMED_MONTHS,
-        "行政复议法 (2023) Art 20: at most 1 year when not told of the right [law]",
+    return ClockSpec(
+        name="appeal_window",
+        unit=ClockUnit.YEARS,
+        amount=APPEAL_WINDOW_UNINFORMED_YEARS,
+        rule="行政复议法 (2023) Art 20: at most 1 year when not told of the right [law]",
+        starts="the day the applicant learned of the decision (notice delivered)",
     )
 
 
 def periodic_review(start: date, unstable: bool) -> ClockSpec:
     months = PERIODIC_REVIEW_UNSTABLE_MONTHS if unstable else PERIODIC_REVIEW_STABLE_MONTHS
-    return months_spec(
-        "periodic_review",
-        start,
-        months,
-        f"社会救助暂行办法 Art 13 [law]: review every {months} months [local]",
+    return ClockSpec(
+        name="periodic_review",
+        unit=ClockUnit.MONTHS,
+        amount=months,
+        rule=f"社会救助暂行办法 Art 13 [law]: review every {months} months [local]",
+        starts="the decision in payment (approval, or the last periodic review)",
     )
 
 
-def months_spec(name: str, start: date, months: int, rule: str) -> ClockSpec:
-    """A clock of whole calendar months, as calendar days counted from `start`."""
-    days = (add_months_to_date(start, months) - start).days
-    return ClockSpec(name=name, unit=ClockUnit.CALENDAR_DAYS, amount=days, rule=rule)
+LAWSUIT = ClockSpec(
+    name="lawsuit_window",
+    unit=ClockUnit.MONTHS,
+    amount=LAWSUIT_MONTHS,
+    rule="行政诉讼法 Art 46: a lawsuit within 6 months of learning of the decision [law]",
+    starts="the day the applicant learned of the decision (notice delivered)",
+)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from domain.case import CaseState
+from domain.relief.commands import ServiceMethod
 from domain.relief.household import Frozen, Household, Paper, Programme
 from domain.relief.money import Segment
 
@@ -119,6 +120,7 @@ class ReliefState(CaseState):
     investigated_by: str | None = None
     notices: int = 0
     notice_done: bool = False
+    refusal_notice_sent: ServiceMethod | None = None  # sent; its service still to be proven
     notice_exempt: bool = False
     participants: tuple[str, ...] = ()
     decisions: tuple[DecisionRecord, ...] = ()

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks
 from domain.messages import Command
 from domain.rescue.commands_care import (
     ApproveIndividualPlan,
@@ -36,6 +36,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -61,7 +62,7 @@ class ReportPerson(Command):
     source: ReportSource
     unit: str = Field(min_length=1, max_length=64, description="Street office or station in charge")
     location: str = Field(min_length=1, max_length=200)
-    observed: list[Vulnerability] = Field(default_factory=list)
+    observed: list[Vulnerability] = Field(default_factory=list, max_length=len(Vulnerability))
     escorted_to_station: bool = False
     acute_illness: bool = False
     note: str = Field(default="", max_length=1000)
@@ -72,7 +73,9 @@ class RecordHelpRefused(Command):
 
     type: Literal["RecordHelpRefused"] = "RecordHelpRefused"
     extreme_weather: bool = False
-    supplies_given: list[str] = Field(default_factory=list, max_length=20)
+    supplies_given: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=20
+    )
 
 
 class RegisterIntake(Command):
@@ -88,14 +91,14 @@ class DenyAssistance(Command):
     """Not eligible: a written refusal with reasons closes the case (不予救助通知书)."""
 
     type: Literal["DenyAssistance"] = "DenyAssistance"
-    reasons: list[str] = Field(min_length=1, max_length=10)
+    reasons: list[Annotated[str, Field(max_length=500)]] = Field(min_length=1, max_length=10)
 
 
 class ClassifyPerson(Command):
     """Classify the person; categories from age and sex are derived, others observed."""
 
     type: Literal["ClassifyPerson"] = "ClassifyPerson"
-    observed: list[Category] = Field(default_factory=list)
+    observed: list[Category] = Field(default_factory=list, max_length=len(Category))
 
 
 class CloseReport(Command):
@@ -144,6 +147,7 @@ RescueCommand = Annotated[
     | AcknowledgeHandover
     | RecordSelfExit
     | RecordUnauthorisedDeparture
+    | RecordPoliceAcknowledgement
     | PlacePerson
     | TransferToHospital
     | RecordHospitalDischarge
@@ -152,7 +156,8 @@ RescueCommand = Annotated[
     | RecordFollowUpVisit
     | CloseRescueCase
     | EscalateClock
-    | GrantExtension,
+    | GrantExtension
+    | RecomputeClocks,
     Field(discriminator="type"),
 ]
 

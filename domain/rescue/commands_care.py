@@ -3,7 +3,7 @@ individual plan (一人一策) and the stay (DOMAIN.md §1.3-1.6)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -33,7 +33,7 @@ class RequestIdentityCheck(Command):
     """Ask the police population system about an ID number found after intake."""
 
     type: Literal["RequestIdentityCheck"] = "RequestIdentityCheck"
-    id_number: str = Field(pattern=r"^[0-9]{17}[0-9Xx]$")
+    id_number: str = Field(max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$")
 
 
 class RecordPoliceIdentityAnswer(Command):
@@ -49,7 +49,9 @@ class PublishFamilySearchNotice(Command):
     """The family-search notice is out (寻亲公告; within 24 h of entry)."""
 
     type: Literal["PublishFamilySearchNotice"] = "PublishFamilySearchNotice"
-    channels: list[str] = Field(min_length=1, max_length=10, examples=[["全国救助寻亲网"]])
+    channels: list[Annotated[str, Field(max_length=100)]] = Field(
+        min_length=1, max_length=10, examples=[["全国救助寻亲网"]]
+    )
 
 
 class RequestDnaCollection(Command):
@@ -81,7 +83,7 @@ class DraftIndividualPlan(Command):
 
     type: Literal["DraftIndividualPlan"] = "DraftIndividualPlan"
     assessment: NeedsAssessment
-    goals: list[str] = Field(min_length=1, max_length=20)
+    goals: list[Annotated[str, Field(max_length=500)]] = Field(min_length=1, max_length=20)
     services: list[PlannedService] = Field(default_factory=list, max_length=30)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from domain.messages import Command
-from domain.rescue.vocabulary import Collector, DischargeOutcome, Placement
+from domain.rescue.vocabulary import Collector, DischargeOutcome, Placement, PoliceReportChannel
 
 
 class HandOverToFamily(Command):
@@ -27,7 +27,9 @@ class StartEscortedReturn(Command):
     destination: str = Field(min_length=1, max_length=200)
     receiving_bureau: str = Field(min_length=1, max_length=100)
     cross_region: bool = False
-    escorts: list[str] = Field(min_length=1, max_length=5, description="Escorting staff ids")
+    escorts: list[Annotated[str, Field(max_length=64)]] = Field(
+        min_length=1, max_length=5, description="Escorting staff ids"
+    )
     at_risk: bool = False
 
 
@@ -50,6 +52,22 @@ class RecordUnauthorisedDeparture(Command):
 
     type: Literal["RecordUnauthorisedDeparture"] = "RecordUnauthorisedDeparture"
     last_seen: str = Field(min_length=1, max_length=300)
+    police_station: str = Field(
+        default="110指挥中心",
+        min_length=1,
+        max_length=200,
+        description="Which police were told (a minor's or incapable person's departure)",
+    )
+    report_channel: PoliceReportChannel = Field(
+        default=PoliceReportChannel.SYSTEM, description="How the police were told"
+    )
+
+
+class RecordPoliceAcknowledgement(Command):
+    """The police's case reference for a missing-person report came back."""
+
+    type: Literal["RecordPoliceAcknowledgement"] = "RecordPoliceAcknowledgement"
+    police_ref: str = Field(min_length=1, max_length=100, description="警情编号")
 
 
 class PlacePerson(Command):
@@ -82,7 +100,7 @@ class TerminateAssistance(Command):
     """End the assistance with written reasons (终止救助)."""
 
     type: Literal["TerminateAssistance"] = "TerminateAssistance"
-    reasons: list[str] = Field(min_length=1, max_length=10)
+    reasons: list[Annotated[str, Field(max_length=500)]] = Field(min_length=1, max_length=10)
 
 
 class RecordDeath(Command):

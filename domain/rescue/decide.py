@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from domain.case import EscalateClock, GrantExtension, decide_clock_command
+from domain.case import (
+    EscalateClock,
+    GrantExtension,
+    RecomputeClocks,
+    decide_clock_command,
+    recompute_clocks,
+)
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
 from domain.rescue.commands import (
@@ -43,6 +49,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -105,6 +112,7 @@ def decide(state: RescueState, command: RescueCommand, ctx: DecisionContext) -> 
             | AcknowledgeHandover()
             | RecordSelfExit()
             | RecordUnauthorisedDeparture()
+            | RecordPoliceAcknowledgement()
             | PlacePerson()
             | TransferToHospital()
             | RecordHospitalDischarge()
@@ -123,5 +131,7 @@ def decide(state: RescueState, command: RescueCommand, ctx: DecisionContext) -> 
             if state.closed:
                 raise DomainError("case_closed", "the case is closed")
             return decide_clock_command(state, command, ctx)
+        case RecomputeClocks():
+            return recompute_clocks(state, command, ctx)
         case _:
             assert_never(command)

@@ -11,6 +11,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -54,6 +55,7 @@ from domain.rescue.events_exit import (
     PersonDied,
     PersonPlaced,
     PoliceNotifiedOfDeath,
+    PoliceReportAcknowledged,
     SelfExitDeclared,
     StationExited,
     TransferredToHospital,
@@ -196,6 +198,7 @@ RescueEvent = Annotated[
     | HandedOverToFamily
     | EscortedReturnStarted
     | HandoverAcknowledged
+    | PoliceReportAcknowledged
     | SelfExitDeclared
     | UnauthorisedDepartureRecorded
     | MissingPersonReportedToPolice
@@ -216,7 +219,8 @@ RescueEvent = Annotated[
     | ClockExtended
     | ClockPaused
     | ClockResumed
-    | ClockStopped,
+    | ClockStopped
+    | ClockRecomputed,
     Field(discriminator="type"),
 ]
 

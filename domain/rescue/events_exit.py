@@ -6,7 +6,13 @@ from datetime import datetime
 from typing import Literal
 
 from domain.messages import Event
-from domain.rescue.vocabulary import Collector, DischargeOutcome, ExitRoute, Placement
+from domain.rescue.vocabulary import (
+    Collector,
+    DischargeOutcome,
+    ExitRoute,
+    Placement,
+    PoliceReportChannel,
+)
 
 
 class HandedOverToFamily(Event):
@@ -48,10 +54,25 @@ class UnauthorisedDepartureRecorded(Event):
 
 
 class MissingPersonReportedToPolice(Event):
-    """A minor (or a person lacking capacity) left without notice: the police at once."""
+    """A minor (or a person lacking capacity) left without notice: the police at once.
+
+    Who was told and how were added later; older reports read as not recorded ("").
+    """
 
     type: Literal["MissingPersonReportedToPolice"] = "MissingPersonReportedToPolice"
     reason: str
+    reported_to: str = ""
+    channel: PoliceReportChannel | None = None
+    reported_by: str = ""
+    at: datetime
+
+
+class PoliceReportAcknowledged(Event):
+    """The police's case reference (警情编号) for the report came back."""
+
+    type: Literal["PoliceReportAcknowledged"] = "PoliceReportAcknowledged"
+    police_ref: str
+    recorded_by: str
     at: datetime
 
 

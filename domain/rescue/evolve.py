@@ -8,6 +8,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -65,12 +66,13 @@ from domain.rescue.events_exit import (
     PersonDied,
     PersonPlaced,
     PoliceNotifiedOfDeath,
+    PoliceReportAcknowledged,
     SelfExitDeclared,
     StationExited,
     TransferredToHospital,
     UnauthorisedDepartureRecorded,
 )
-from domain.rescue.rules import RULESET
+from domain.rescue.rules import FULL_LIFECYCLE_RULESET, OUTSIDE_ANSWERS_RULESET
 from domain.rescue.state import (
     Handover,
     PlanStatus,
@@ -108,7 +110,7 @@ def evolve(state: RescueState, event: RescueEvent) -> RescueState:
                     "information": event.information,
                     "entered_at": event.at,
                     # The proof path took an ID number on trust; now the police confirm it.
-                    "identified": event.identified and state.ruleset < RULESET,
+                    "identified": event.identified and state.ruleset < FULL_LIFECYCLE_RULESET,
                 }
             )
         case ProvisionalAssistanceGranted():
@@ -179,6 +181,7 @@ def evolve(state: RescueState, event: RescueEvent) -> RescueState:
             HandedOverToFamily()
             | EscortedReturnStarted()
             | HandoverAcknowledged()
+            | PoliceReportAcknowledged()
             | OffSiteCareArranged()
             | TransferredToHospital()
             | HospitalDischargeNoticeReceived()
@@ -209,6 +212,7 @@ def evolve(state: RescueState, event: RescueEvent) -> RescueState:
             | ClockPaused()
             | ClockResumed()
             | ClockStopped()
+            | ClockRecomputed()
         ):
             return evolve_clock_event(state, event)
         case _:
@@ -365,6 +369,7 @@ def _movement(
     event: HandedOverToFamily
     | EscortedReturnStarted
     | HandoverAcknowledged
+    | PoliceReportAcknowledged
     | OffSiteCareArranged
     | TransferredToHospital
     | HospitalDischargeNoticeReceived
@@ -402,7 +407,14 @@ def _movement(
                 update={"hospital": None, "stage": Stage.IN_STAY if back else state.stage}
             )
         case MissingPersonReportedToPolice():
-            return _referred(state, "police_missing_person")
+            reported = _referred(state, "police_missing_person")
+            # Under older rules nothing waited for the police's answer (histories replay).
+            pending = state.ruleset >= OUTSIDE_ANSWERS_RULESET
+            return reported.model_copy(update={"police_report_pending": pending})
+        case PoliceReportAcknowledged():
+            return state.model_copy(
+                update={"police_report_pending": False, "police_ref": event.police_ref}
+            )
         case StationExited():
             returning = event.route is ExitRoute.ESCORTED_RETURN
             return state.model_copy(

@@ -18,6 +18,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -40,6 +41,7 @@ from domain.rescue.events_exit import (
     PersonDied,
     PersonPlaced,
     PoliceNotifiedOfDeath,
+    PoliceReportAcknowledged,
     SelfExitDeclared,
     StationExited,
     TransferredToHospital,
@@ -63,6 +65,7 @@ ExitCommand = (
     | AcknowledgeHandover
     | RecordSelfExit
     | RecordUnauthorisedDeparture
+    | RecordPoliceAcknowledgement
     | PlacePerson
     | TransferToHospital
     | RecordHospitalDischarge
@@ -134,15 +137,33 @@ def decide_exit(state: RescueState, command: ExitCommand, ctx: DecisionContext) 
             require_stage(state, LEAVING_FROM, "recording an unauthorised departure")
             require_role(ctx.actor, FRONT_LINE, "recording an unauthorised departure")
             events = [UnauthorisedDepartureRecorded(last_seen=command.last_seen, at=now)]
-            if state.is_minor or state.lacks_capacity:
-                who = "未成年人" if state.is_minor else "无民事行为能力人"
-                events.append(
-                    MissingPersonReportedToPolice(
-                        reason=f"{who}擅自离站（《未成年人保护法》第九十二至九十四条）",
-                        at=now,
-                    )
+            if not (state.is_minor or state.lacks_capacity):
+                return [*events, *_leave(state, ExitRoute.UNAUTHORISED_DEPARTURE, ctx)]
+            who = "未成年人" if state.is_minor else "无民事行为能力人"
+            return [
+                *events,
+                MissingPersonReportedToPolice(
+                    reason=f"{who}擅自离站（《未成年人保护法》第九十二至九十四条）",
+                    reported_to=command.police_station,
+                    channel=command.report_channel,
+                    reported_by=ctx.actor.user_id,
+                    at=now,
+                ),
+                *_leave(state, ExitRoute.UNAUTHORISED_DEPARTURE, ctx),
+                *_awaiting_police_reference(state, ctx),
+            ]
+        case RecordPoliceAcknowledgement():
+            require_role(ctx.actor, STATION_STAFF, "recording the police reference")
+            if not state.police_report_pending:
+                raise DomainError(
+                    "no_police_report_pending", "no missing-person report waits for a reference"
                 )
-            return [*events, *_leave(state, ExitRoute.UNAUTHORISED_DEPARTURE, ctx)]
+            return [
+                PoliceReportAcknowledged(
+                    police_ref=command.police_ref, recorded_by=ctx.actor.user_id, at=now
+                ),
+                *stop_clocks(state, [rules.POLICE_REPORT_ACK.name], "police reference received"),
+            ]
         case PlacePerson():
             require_stage(state, LEAVING_FROM, "placing the person")  # before fields: offers.py
             require_role(ctx.actor, DECIDERS, "deciding a placement")
@@ -216,6 +237,14 @@ def _leave(state: RescueState, route: ExitRoute, ctx: DecisionContext) -> list[E
         *stop_clocks(state, ending, f"left the station ({route.value})"),
         StationExited(route=route, at=ctx.now),
     ]
+
+
+def _awaiting_police_reference(state: RescueState, ctx: DecisionContext) -> list[Event]:
+    """The report is an outside step: its answer (the police reference) has a clock. Cases
+    that run under older rules (their histories replay unchanged) went without it."""
+    if state.ruleset < rules.OUTSIDE_ANSWERS_RULESET:
+        return []
+    return [start(rules.POLICE_REPORT_ACK, ctx)]
 
 
 def _follow_up(at_risk: bool, ctx: DecisionContext) -> list[Event]:
@@ -313,6 +342,11 @@ def _require_closable(state: RescueState) -> None:
             )
         case Stage.FOLLOW_UP:
             raise DomainError("follow_up_pending", "the follow-up visit is still due")
+        case _ if state.police_report_pending:
+            raise DomainError(
+                "awaiting_police_reference",
+                "the police have not given a reference for the missing-person report yet",
+            )
         case Stage.EXITED:
             pass
         case _:

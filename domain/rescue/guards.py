@@ -43,4 +43,4 @@ def stop_all_clocks(state: RescueState, reason: str) -> list[Event]:
 
 def start(spec: ClockSpec, ctx: DecisionContext, at: datetime | None = None) -> ClockStarted:
     """Start a clock now, or counted from an earlier moment (e.g. the person's entry)."""
-    return ClockStarted(clock=start_clock(spec, at or ctx.now, ctx.calendar))
+    return ClockStarted(clock=start_clock(spec, at or ctx.now, ctx.calendar, ctx.clock_rules))

@@ -103,7 +103,12 @@ def decide_identity(
             return [
                 DnaCollectionRequested(police_unit=command.police_unit, at=now),
                 *stop_clocks(state, [rules.DNA_REQUEST.name], "DNA collection requested"),
-                start(rules.DNA_COLLECTION, ctx),
+                start(
+                    rules.DNA_COLLECTION
+                    if ctx.statutory_periods
+                    else rules.DNA_COLLECTION_EXACT_DAYS,
+                    ctx,
+                ),
             ]
         case RecordDnaCollected():
             _require_tracing(state, "recording the DNA collection")

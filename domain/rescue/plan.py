@@ -176,8 +176,10 @@ def _service_clocks(state: RescueState, plan: PlanVersion, ctx: DecisionContext)
             unit=ClockUnit.CALENDAR_DAYS,
             amount=max(1, (service.due - today).days),
             rule=rules.SERVICE_RULE,
+            starts="the plan's approval; due at 24:00 of the date the plan sets",
+            holiday_rollover=False,  # the plan's own date, not a statutory period
         )
-        events.append(ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar)))
+        events.append(ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar, ctx.clock_rules)))
     return events
 
 

@@ -140,6 +140,9 @@ class RescueState(CaseState):
     exited_at: datetime | None = None
     handover: Handover | None = None
     follow_up_pending: bool = False
+    # a missing-person report waits for the police's case reference (警情编号)
+    police_report_pending: bool = False
+    police_ref: str | None = None
 
     @property
     def is_minor(self) -> bool:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
-from datetime import date, datetime
+from datetime import datetime
 from typing import assert_never
 
 from domain.actors import Role, require_role
-from domain.calendar import local_date
-from domain.clocks import ClockSpec
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
 from domain.rescue import rules
@@ -187,7 +184,7 @@ def _intake(state: RescueState, command: RegisterIntake, ctx: DecisionContext) -
         events.append(ReferredToHospital(reason="疑似传染病、危重病或受伤，送医", at=now))
     if command.screening.danger_drugs_or_fugitive:
         events.append(ReferredToPolice(reason="危及自身或他人、涉毒或在逃，移交公安", at=now))
-    if state.ruleset < rules.RULESET:
+    if state.ruleset < rules.FULL_LIFECYCLE_RULESET:
         if id_number is None:  # the proof path only ran the family-search notice
             events.append(start(rules.FAMILY_SEARCH_NOTICE, ctx))
         return [*events, start(rules.PLAN_APPROVAL, ctx)]
@@ -215,21 +212,9 @@ def start_tracing(entered_at: datetime, ctx: DecisionContext) -> list[Event]:
         start(rules.FAMILY_SEARCH_NOTICE, ctx, at=entered_at),
         start(rules.DNA_REQUEST, ctx, at=entered_at),
         start(rules.UNIDENTIFIED_PLACEMENT, ctx, at=entered_at),
-        start(long_term_placement_spec(entered_at), ctx, at=entered_at),
+        # 3 calendar months: with exact instants the same span as the days it was counted in
+        start(rules.LONG_TERM_PLACEMENT, ctx, at=entered_at),
     ]
-
-
-def months_later(day: date, months: int) -> date:
-    """The same day `months` calendar months later (the month's last day when it is shorter)."""
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
-
-
-def long_term_placement_spec(entered_at: datetime) -> ClockSpec:
-    entered = local_date(entered_at)
-    days = (months_later(entered, rules.LONG_TERM_PLACEMENT_MONTHS) - entered).days
-    return rules.LONG_TERM_PLACEMENT.model_copy(update={"amount": days})
 
 
 def derived_categories(age: int | None, observed: list[Category]) -> list[Category]:
@@ -288,8 +273,12 @@ def _classify(state: RescueState, command: ClassifyPerson, ctx: DecisionContext)
     ]
     if Category.MINOR in categories:
         events.append(TemporaryGuardianshipAssumed(at=ctx.now))
-    spec = rules.STAY_LIMIT if stay_rule else rules.WEEKLY_REVIEW
-    events.append(start(spec, ctx))
+    if not stay_rule:
+        events.append(start(rules.WEEKLY_REVIEW, ctx))  # policy: a week after classification
+    elif ctx.statutory_periods and state.entered_at is not None:
+        events.append(start(rules.STAY_LIMIT, ctx, at=state.entered_at))  # 10 days from entry
+    else:
+        events.append(start(rules.STAY_LIMIT, ctx))  # cases counted before: from classification
     return events
 
 

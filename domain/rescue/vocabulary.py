@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -126,11 +127,15 @@ class PersonDetails(Frozen):
     sex: Sex = Sex.UNKNOWN
     age: int | None = Field(default=None, ge=0, le=130)
     age_estimated: bool = False
-    id_number: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9Xx]$")
+    id_number: str | None = Field(default=None, max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$")
     hukou: str | None = Field(default=None, max_length=200)  # 户籍
     cause: str | None = Field(default=None, max_length=500)  # cause of vagrancy
-    relatives: list[str] = Field(default_factory=list, max_length=20)
-    belongings: list[str] = Field(default_factory=list, max_length=50)
+    relatives: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=20
+    )
+    belongings: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class Screening(Frozen):
@@ -158,7 +163,9 @@ class NeedsAssessment(Frozen):
 class PlannedService(Frozen):
     """One service of an individual plan: what, who owns it, and by when."""
 
-    service_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,20}$", description="e.g. S1; unique")
+    service_id: str = Field(
+        max_length=20, pattern=r"^[A-Za-z0-9_-]{1,20}$", description="e.g. S1; unique"
+    )
     kind: ServiceKind
     description: str = Field(min_length=1, max_length=500)
     owner: str = Field(min_length=1, max_length=64, description="User id of the owner")
@@ -170,4 +177,13 @@ class Collector(Frozen):
 
     name: str = Field(min_length=1, max_length=100)
     relation: str = Field(min_length=1, max_length=50)
-    id_number: str = Field(pattern=r"^[0-9]{17}[0-9Xx]$")
+    id_number: str = Field(max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$")
+
+
+class PoliceReportChannel(StrEnum):
+    """How the police were told of a missing person."""
+
+    PHONE_110 = "phone_110"  # by telephone to the 110 command centre
+    IN_PERSON = "in_person"  # at the police station
+    WRITTEN = "written"  # a written report delivered
+    SYSTEM = "system"  # the bureau's notification to the police's duty desk (outbox webhook)

@@ -8,7 +8,7 @@ from domain.case import ClockStarted
 from domain.clocks import start_clock
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
-from domain.socialorg import rules, timers
+from domain.socialorg import org_rules, rules, timers
 from domain.socialorg.commands import RecordChangeApproval, RegisterOrgChange
 from domain.socialorg.common import FRONT_LINE, REVIEWERS, require_stage, stop
 from domain.socialorg.events import ChangeApprovedBySponsor, OrgChangeRegistered, WarningIssued
@@ -24,13 +24,16 @@ def record_change_approval(
         raise DomainError("change_pending", "an approved change still awaits its registration")
     if command.approved_on > local_date(ctx.now):
         raise DomainError("future_date", "the approval date lies in the future")
-    # The 30 days count from the sponsor's approval, not from when it reached the authority.
+    # The 30 days count from the sponsor's approval, not from when it reached the authority
+    # (the approval day itself not counted: the period ends at 24:00 of its 30th day after).
     started = timers.start_of_day(command.approved_on)
     return [
         ChangeApprovedBySponsor(
             matters=command.matters, approved_on=command.approved_on, at=ctx.now
         ),
-        ClockStarted(clock=start_clock(rules.CHANGE_REGISTRATION, started, ctx.calendar)),
+        ClockStarted(
+            clock=start_clock(rules.CHANGE_REGISTRATION, started, ctx.calendar, ctx.clock_rules)
+        ),
     ]
 
 
@@ -49,6 +52,9 @@ def register_change(
     ]
 
 
-def on_change_overdue(ctx: DecisionContext) -> list[Event]:
-    reason = "社团条例 Art 18: change not registered within 30 days of the sponsor's approval"
+def on_change_overdue(state: SocialOrgState, ctx: DecisionContext) -> list[Event]:
+    source = org_rules.article(org_rules.CHANGE_REGISTRATION, state.org_type)
+    if not ctx.statutory_periods:
+        source = "社团条例 Art 18"  # the warning's text as cases counted before recorded it
+    reason = f"{source}: change not registered within 30 days of the sponsor's approval"
     return [WarningIssued(reason=reason, at=ctx.now)]

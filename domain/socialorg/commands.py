@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.case import EscalateClock, GrantExtension
+from domain.case import EscalateClock, GrantExtension, RecomputeClocks
 from domain.messages import Command
 from domain.socialorg import rules
 
@@ -92,7 +92,7 @@ class RegisterOrganisation(Command):
 
     type: Literal["RegisterOrganisation"] = "RegisterOrganisation"
     certificate_number: str = Field(min_length=4, max_length=40)
-    credit_code: str = Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+    credit_code: str = Field(max_length=18, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 
 
 class RefuseOrgRegistration(Command):
@@ -290,6 +290,7 @@ SocialOrgCommand = Annotated[
     | ProposeRevocation
     | DecideRevocation
     | EscalateClock
-    | GrantExtension,
+    | GrantExtension
+    | RecomputeClocks,
     Field(discriminator="type"),
 ]

@@ -106,7 +106,7 @@ def open_cycle(state: SocialOrgState, timer: Clock, ctx: DecisionContext) -> lis
         )
         for recipient, spec in specs.items():
             # From 1 January itself, even if the case woke up late: the dates stay the law's.
-            deadline = start_clock(spec, timer.due_at, ctx.calendar)
+            deadline = start_clock(spec, timer.due_at, ctx.calendar, ctx.clock_rules)
             events.append(ClockStarted(clock=deadline))
             early = timers.start_of_day(due[recipient] - timedelta(days=rules.EARLY_REMINDER_DAYS))
             if early > ctx.now:
@@ -201,7 +201,7 @@ def record_result(
         spec = rules.rectification(command.rectification_days, RECTIFICATION_PREFIX, command.year)
         events += [
             WarningIssued(reason=f"{command.year} annual inspection failed (不合格)", at=ctx.now),
-            ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar)),
+            ClockStarted(clock=start_clock(spec, ctx.now, ctx.calendar, ctx.clock_rules)),
             *downgrade(state, f"{command.year} annual inspection failed", ctx),
         ]
     return events

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import assert_never
 
 from domain.actors import SYSTEM
-from domain.case import ClockEscalated, EscalateClock, GrantExtension, decide_clock_command
+from domain.case import (
+    ClockEscalated,
+    EscalateClock,
+    GrantExtension,
+    RecomputeClocks,
+    decide_clock_command,
+    recompute_clocks,
+)
 from domain.clocks import Rung
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
@@ -49,6 +56,7 @@ WINDING_UP_COMMANDS = frozenset(
         "CompleteDeregistration",
         "EscalateClock",
         "GrantExtension",
+        "RecomputeClocks",
     }
 )
 
@@ -119,6 +127,8 @@ def decide(state: SocialOrgState, command: SocialOrgCommand, ctx: DecisionContex
                     "not_extendable", f"{command.clock} is a fixed moment, not a deadline"
                 )
             return decide_clock_command(state, command, ctx)
+        case RecomputeClocks():
+            return recompute_clocks(state, command, ctx)
         case _:
             assert_never(command)
 
@@ -164,7 +174,7 @@ def _deadline_consequences(
     if name.startswith(cycle.RECTIFICATION_PREFIX):
         return cycle.on_rectification_due(state, name, ctx)
     if name == rules.CHANGE_REGISTRATION.name:
-        return changes.on_change_overdue(ctx)
+        return changes.on_change_overdue(state, ctx)
     if name == rules.DEREGISTRATION_APPLICATION.name:
-        return exits.on_deregistration_overdue(ctx)
+        return exits.on_deregistration_overdue(state, ctx)
     return []

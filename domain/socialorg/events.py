@@ -11,6 +11,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -358,6 +359,7 @@ SocialOrgEvent = Annotated[
     | ClockExtended
     | ClockPaused
     | ClockResumed
-    | ClockStopped,
+    | ClockStopped
+    | ClockRecomputed,
     Field(discriminator="type"),
 ]

@@ -9,6 +9,7 @@ from domain.case import (
     ClockEscalated,
     ClockExtended,
     ClockPaused,
+    ClockRecomputed,
     ClockResumed,
     ClockStarted,
     ClockStopped,
@@ -211,6 +212,7 @@ def evolve(state: SocialOrgState, event: SocialOrgEvent) -> SocialOrgState:
             | ClockPaused()
             | ClockResumed()
             | ClockStopped()
+            | ClockRecomputed()
         ):
             return evolve_clock_event(state, event)
         case _:

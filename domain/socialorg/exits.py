@@ -8,7 +8,7 @@ from domain.case import ClockStarted
 from domain.clocks import start_clock
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
-from domain.socialorg import rules
+from domain.socialorg import org_rules, rules
 from domain.socialorg.commands import (
     ApplyForDeregistration,
     CompleteDeregistration,
@@ -76,7 +76,7 @@ def finish_liquidation(
     require_role(ctx.actor, FRONT_LINE, "recording the end of liquidation")
     if state.liquidation_finished:
         raise DomainError("already_finished", "liquidation has already ended")
-    clock = start_clock(rules.DEREGISTRATION_APPLICATION, ctx.now, ctx.calendar)
+    clock = start_clock(rules.DEREGISTRATION_APPLICATION, ctx.now, ctx.calendar, ctx.clock_rules)
     return [LiquidationFinished(at=ctx.now), ClockStarted(clock=clock)]
 
 
@@ -95,8 +95,11 @@ def apply_for_deregistration(
     ]
 
 
-def on_deregistration_overdue(ctx: DecisionContext) -> list[Event]:
-    reason = "注销登记 not applied for within 15 days after liquidation (社团条例 Art 21)"
+def on_deregistration_overdue(state: SocialOrgState, ctx: DecisionContext) -> list[Event]:
+    source = org_rules.article(org_rules.DEREGISTRATION_APPLICATION, state.org_type)
+    if not ctx.statutory_periods:
+        source = "社团条例 Art 21"  # the warning's text as cases counted before recorded it
+    reason = f"注销登记 not applied for within 15 days after liquidation ({source})"
     return [WarningIssued(reason=reason, at=ctx.now)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.actors import require_role, require_uninvolved
-from domain.calendar import local_date
+from domain.calendar import end_of_day, local_date
 from domain.case import ClockStarted
 from domain.clocks import start_clock
 from domain.errors import DomainError
@@ -99,6 +99,8 @@ def propose(state: SocialOrgState, command: ProposeGrade, ctx: DecisionContext) 
     if state.grading.proposed is not None:
         raise DomainError("already_proposed", f"{state.grading.proposed} is already proposed")
     notice_ends = ctx.now + rules.GRADE_NOTICE
+    if ctx.statutory_periods:  # 7 days, the publication day not counted: to 24:00 of the 7th
+        notice_ends = end_of_day(local_date(ctx.now) + rules.GRADE_NOTICE)
     rule = "社会组织评估管理办法: the proposed grade is publicly noticed for 7 days [local]"
     return [
         GradeProposed(
@@ -121,7 +123,9 @@ def object_to(
     return [
         GradeObjectionFiled(reason=command.reason, at=ctx.now),
         *stop(state, [timers.GRADE_NOTICE], "objection filed"),
-        ClockStarted(clock=start_clock(rules.GRADE_OBJECTION_RESULT, ctx.now, ctx.calendar)),
+        ClockStarted(
+            clock=start_clock(rules.GRADE_OBJECTION_RESULT, ctx.now, ctx.calendar, ctx.clock_rules)
+        ),
     ]
 
 

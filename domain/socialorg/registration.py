@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from domain.actors import require_four_eyes, require_role
-from domain.calendar import local_date
+from domain.calendar import end_of_day, local_date
 from domain.case import ClockStarted
 from domain.clocks import Clock, start_clock
 from domain.errors import DomainError
 from domain.messages import DecisionContext, Event
-from domain.socialorg import rules, timers
+from domain.socialorg import org_rules, rules, timers
 from domain.socialorg.commands import (
     ApplyForOrgRegistration,
     Document,
@@ -47,7 +47,7 @@ def _missing(sponsor_unit: str | None, documents: set[Document]) -> list[Documen
 
 
 def _completed(ctx: DecisionContext) -> list[Event]:
-    clock = start_clock(rules.REGISTRATION_DECISION, ctx.now, ctx.calendar)
+    clock = start_clock(rules.REGISTRATION_DECISION, ctx.now, ctx.calendar, ctx.clock_rules)
     return [DocumentsCompleted(at=ctx.now), ClockStarted(clock=clock)]
 
 
@@ -101,7 +101,7 @@ def register(
     if problem is not None:
         raise DomainError("invalid_credit_code", problem)
     today = local_date(ctx.now)
-    return [
+    events: list[Event] = [
         *stop(state, [rules.REGISTRATION_DECISION.name], "registered"),
         OrganisationRegistered(
             certificate_number=command.certificate_number,
@@ -109,16 +109,27 @@ def register(
             registered_on=today,
             at=ctx.now,
         ),
-        ClockStarted(
-            clock=timers.timer(
-                timers.FIRST_ACTIVITY,
-                "社团条例 Art 29: no activity for 1 year after registration → revocation [law]",
-                ctx.now,
-                timers.start_of_day(add_years(today, rules.NO_ACTIVITY_AFTER_REGISTRATION_YEARS)),
-            )
-        ),
-        ClockStarted(clock=next_cycle_timer(today.year + 1, ctx)),
     ]
+    # 社团条例 Art 29 is the social groups' own ground; cases counted before statutory period
+    # ends armed it for every type, and their replays keep doing so.
+    if org_rules.no_activity_ground_applies(state.org_type) or not ctx.statutory_periods:
+        events.append(ClockStarted(clock=first_activity_timer(today, ctx)))
+    events.append(ClockStarted(clock=next_cycle_timer(today.year + 1, ctx)))
+    return events
+
+
+def first_activity_timer(registered_on: date, ctx: DecisionContext) -> Clock:
+    """社团条例 Art 29: fires when 1 year after registration passed (at 24:00 of its last day,
+    the registration day not counted, 民事诉讼法 Art 85)."""
+    years = rules.NO_ACTIVITY_AFTER_REGISTRATION_YEARS
+    anniversary = add_years(registered_on, years)
+    fires = end_of_day(anniversary) if ctx.statutory_periods else timers.start_of_day(anniversary)
+    return timers.timer(
+        timers.FIRST_ACTIVITY,
+        "社团条例 Art 29: no activity for 1 year after registration → revocation [law]",
+        ctx.now,
+        fires,
+    )
 
 
 def next_cycle_timer(opens_in: int, ctx: DecisionContext) -> Clock:

@@ -7,12 +7,18 @@ from datetime import timedelta
 
 from domain.clocks import ClockSpec, ClockUnit, LadderPolicy
 
+# Every clock names the event it counts from (`starts`). Day periods end at 24:00 of their last
+# day, the start day not counted, a last day on a rest day moving to the next working day
+# (民事诉讼法 Art 85, applied to administrative deadlines; domain/periods.py) [law]. Fixed dates
+# (31 March, 31 May) are the law's own dates and do not move.
+
 # --- registration (登记) ----------------------------------------------------------------------
 REGISTRATION_DECISION = ClockSpec(
     name="registration_decision",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=60,
     rule="社团条例 Art 12, 民非条例 Art 11, 基金会条例 Art 11: decision within 60 days of complete documents [law]",
+    starts="the documents complete (申请材料齐全)",
 )
 # 社团条例 Art 29 (revocation when no activity for 1 year after registration) [law]
 NO_ACTIVITY_AFTER_REGISTRATION_YEARS = 1
@@ -51,6 +57,7 @@ GRADE_OBJECTION_RESULT = ClockSpec(
     unit=ClockUnit.CALENDAR_DAYS,
     amount=15,
     rule="社会组织评估管理办法: an objection during the notice is answered within 15 days [local]",
+    starts="the objection filed during the notice",
 )
 
 # --- change registration and deregistration ----------------------------------------------------
@@ -58,13 +65,16 @@ CHANGE_REGISTRATION = ClockSpec(
     name="change_registration",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=30,
-    rule="社团条例 Art 18: change registration within 30 days of the sponsor's approval [law]",
+    rule="社团条例 Art 18, 民非条例 Art 15: change registration within 30 days of the sponsor's "
+    "approval [law]; foundations (基金会条例 Art 15 sets no period): policy, the same 30 days",
+    starts="the sponsor unit approved the change (审查同意之日)",
 )
 DEREGISTRATION_APPLICATION = ClockSpec(
     name="deregistration_application",
     unit=ClockUnit.CALENDAR_DAYS,
     amount=15,
     rule="社团条例 Art 21, 民非条例 Art 17, 基金会条例 Art 18: apply within 15 days after liquidation [law]",
+    starts="the end of liquidation (清算结束之日)",
 )
 
 
@@ -76,6 +86,7 @@ def report_deadline(name: str, month_day: int, rule: str) -> ClockSpec:
         amount=month_day,
         rule=rule,
         ladder=REPORT_LADDER,
+        starts="1 January: the inspection year opens (the date itself is the law's)",
     )
 
 
@@ -86,4 +97,5 @@ def rectification(days: int, prefix: str, year: int) -> ClockSpec:
         unit=ClockUnit.CALENDAR_DAYS,
         amount=days,
         rule=f"inspection result 不合格: rectify within {days} days (policy default {DEFAULT_RECTIFICATION_DAYS})",
+        starts="the failed inspection result recorded",
     )

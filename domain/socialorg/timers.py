@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from domain.calendar import SHANGHAI
-from domain.clocks import Clock, ClockSpec, ClockUnit, Rung
+from domain.clocks import TIMER_BASIS, Clock, ClockSpec, ClockUnit, Rung
 
 NEXT_CYCLE = "next_cycle"  # 1 January: the next inspection year opens
 SPONSOR_REPORT_NOTICE = "sponsor_report_notice"  # policy: 30 days before 31 March
@@ -35,6 +35,18 @@ TIMERS = frozenset(
 )
 
 
+# The event each timer counts from (DOMAIN.md §3), beside the moment it fires.
+STARTS = {
+    NEXT_CYCLE: "registration, then each 1 January (fires on the next 1 January)",
+    SPONSOR_REPORT_NOTICE: "1 January (fires 30 days before the sponsor's due date)",
+    AUTHORITY_REPORT_NOTICE: "1 January (fires 30 days before the authority's due date)",
+    FIRST_ACTIVITY: "registration (社团条例 Art 29: fires when its first year has passed)",
+    ABNORMAL_TO_SERIOUS: "listing on the abnormal-activity list (fires after 2 years)",
+    GRADE_NOTICE: "the proposed grade's publication (fires after 7 days)",
+    GRADE_EXPIRY: "the grade's award (fires when its 5 years run out)",
+}
+
+
 def start_of_day(day: date) -> datetime:
     """The instant a Shanghai day begins."""
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
@@ -49,11 +61,12 @@ def timer(name: str, rule: str, started_at: datetime, fires_at: datetime) -> Clo
         unit=ClockUnit.CALENDAR_DAYS,
         amount=days,
         rule=rule,
+        starts=STARTS[name],
     )
     return Clock(
         spec=spec,
         started_at=started_at,
         due_at=fires_at,
-        basis="fixed instant (timer)",
+        basis=TIMER_BASIS,
         rungs={Rung.L1_DUE: fires_at},
     )

@@ -7,14 +7,14 @@ tables created by the role that set them. A later table that must stay append-on
 events) revokes UPDATE and DELETE from casework_app in its own revision.
 
 Revision ID: 0100_security
-Revises: 0100_anchor
+Revises: 0100_clocks
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0100_security"
-down_revision = "0100_anchor"
+down_revision = "0100_clocks"
 branch_labels = None
 depends_on = None
 
@@ -32,8 +32,28 @@ def upgrade() -> None:
     # Nobody but the owner creates objects here (PostgreSQL < 15 let PUBLIC do so).
     op.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     op.execute("GRANT USAGE ON SCHEMA public TO casework_app")
-    # Read models, case numbers, users and whatever earlier revisions (of any branch) created.
-    op.execute(f"GRANT {WRITES} ON ALL TABLES IN SCHEMA public TO casework_app")
+    # Read models (rebuilt from position 0 by deleting them), case numbers, and users (the API
+    # manages them).
+    op.execute(f"GRANT {WRITES} ON cases, case_numbers, users TO casework_app")
+    # Tables earlier revisions (of any branch) created without a word about casework_app get
+    # what later ones get by default; a revision that granted it less keeps its choice.
+    op.execute(f"""
+        DO $$
+        DECLARE t regclass;
+        BEGIN
+            FOR t IN
+                SELECT c.oid::regclass FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+                  AND NOT EXISTS (
+                      SELECT 1 FROM information_schema.role_table_grants g
+                      WHERE g.grantee = 'casework_app' AND g.table_schema = 'public'
+                        AND g.table_name = c.relname)
+            LOOP
+                EXECUTE format('GRANT {WRITES} ON %s TO casework_app', t);
+            END LOOP;
+        END $$
+    """)
     op.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO casework_app")
     # Tables and sequences later revisions create get the same rights without a GRANT.
     op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {WRITES} ON TABLES TO casework_app")

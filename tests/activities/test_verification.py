@@ -151,3 +151,15 @@ async def test_the_default_centre_is_the_fake_from_settings(
     assert centre.latency == timedelta(seconds=5) and centre.sink is None
     assert centre.is_down(T0) and not centre.is_down(T0 + timedelta(days=1))
     assert not (tmp_path / "centre.sqlite").exists()  # nothing is written before a request
+
+
+def test_the_default_centre_keeps_its_store_in_the_given_settings_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `casework dev --data-dir X` hands its own settings over: the store is X's, not ./data's
+    from activities.verification import default_centre
+    from casework.settings import Settings
+
+    monkeypatch.delenv("CASEWORK_VERIFICATION_STORE", raising=False)
+    settings = Settings(CASEWORK_DATA_DIR=tmp_path / "stack", CASEWORK_VERIFICATION_DELIVER=False)
+    assert default_centre(settings).store == tmp_path / "stack" / "verification-centre.sqlite"

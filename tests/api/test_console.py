@@ -102,5 +102,13 @@ async def test_board_shows_the_escalated_case_and_its_timeline_matches_the_ledge
         ledger_rows = [[str(e.version), e.type, e.hash] for e in await ledger.read_stream(case_id)]
         assert cells == ledger_rows
         assert "通过" in await page.locator("#verification").inner_text()
+        # each clock with the last day it covers (an Asia/Shanghai date), as the API says
+        async with httpx.AsyncClient(base_url=served) as api:
+            detail = (await api.get(f"/cases/{case_id}", headers=bearer(OPERATOR))).json()
+        assert detail["clocks"]
+        shown = await page.locator("#clocks tr[data-clock]").evaluate_all(
+            "rows => rows.map(r => [r.dataset.clock, r.querySelector('td.due-on').innerText])"
+        )
+        assert dict(shown) == {c["name"]: c["due_on"] for c in detail["clocks"]}
         await page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
         await browser.close()

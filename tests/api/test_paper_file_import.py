@@ -234,3 +234,16 @@ async def test_the_cli_imports_a_paper_file(
         "PersonReported",
         "IntakeRegistered",
     ]
+
+
+async def test_a_retried_import_with_its_key_opens_nothing_new(api: httpx.AsyncClient) -> None:
+    steps = [_step(report(), OPERATOR, "2025-03-03T09:00:00+08:00")]
+    headers = bearer(TYPIST) | {"Idempotency-Key": f"paper-{uuid.uuid4()}"}
+    first = await api.post("/cases/import", json={"steps": steps}, headers=headers)
+    again = await api.post("/cases/import", json={"steps": steps}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    history = (await api.get(f"/cases/{first.json()['case_id']}/history")).json()
+    assert [e["type"] for e in history].count("PaperFileEntered") == 1
+    other = await api.post("/cases/import", json={"steps": steps * 2}, headers=headers)
+    assert other.status_code == 422

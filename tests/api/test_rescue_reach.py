@@ -137,6 +137,17 @@ CLI_CALLS: list[list[str]] = [
     ["handover-ack", CASE, "--receipt-ref", "FY-1"],
     ["self-exit", CASE, "--declaration-signed"],
     ["departed", CASE, "--last-seen", "站门口"],
+    [
+        "departed",
+        CASE,
+        "--last-seen",
+        "站门口",
+        "--police-station",
+        "陆家嘴派出所",
+        "--report-channel",
+        "phone_110",
+    ],
+    ["police-reference", CASE, "--police-ref", "JQ-2026-0815"],
     ["place", CASE, "--placement", "long_term", "--facility", "福利院", "--hukou-registered"],
     ["to-hospital", CASE, "--hospital", "浦东医院", "--reason", "发热"],
     ["discharge", CASE, "--outcome", "discharged", "--notice-ref", "N-1"],
@@ -151,6 +162,7 @@ CLI_CALLS: list[list[str]] = [
     ["close-report", CASE, "--reason", "误报"],
     ["weather-off", "WX-2026-000001"],
     ["extend", CASE, "--clock", "在站期限", "--by", "3", "--reason", "等待家属"],
+    ["recompute-clocks", CASE, "--reason", "2027年节假日安排已公布"],
 ]
 OPENING_CALLS: list[list[str]] = [
     ["report", "--source", "walk_in", "--unit", "站", "--location", "站内"],

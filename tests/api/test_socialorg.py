@@ -137,7 +137,10 @@ async def test_the_yearly_batch_view_shows_who_is_due_late_and_listed(
     assert await bureau.batch(year=year, status="late") == {silent: "late"}
     assert await bureau.batch(list="abnormal_activity") == {silent: "late"}
     assert await bureau.batch(org_type="foundation") == {foundation: "pass"}
-    assert await bureau.batch(year=year + 1) == {}  # that year opens next 1 January
+    # that year opens next 1 January: every organisation is scheduled for it, with its dates
+    assert await bureau.batch(year=year + 1) == {
+        org: "scheduled" for org in (diligent, silent, foundation, newcomer)
+    }
     summary = await bureau.api.get(
         "/social-orgs/inspections/summary",
         params={"year": year, "unit": bureau.unit},

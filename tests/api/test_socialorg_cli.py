@@ -81,7 +81,8 @@ async def test_an_organisation_from_the_command_line(
         activity = await casework(
             url, operator, "social-org", "activity", case_id, "--description", "开业服务", "--json"
         )
-        assert parsed(activity)["events"] == ["OrgActivityRecorded", "ClockStopped"]
+        # an agency has no 1-year no-activity timer to stop (社团条例 Art 29 is the groups')
+        assert parsed(activity)["events"] == ["OrgActivityRecorded"]
         no_year = await casework(
             url,
             operator,
@@ -96,7 +97,15 @@ async def test_an_organisation_from_the_command_line(
         assert no_year.exit_code == 1 and "no_inspection_year" in no_year.output
 
         batch = await casework(url, supervisor, "social-org", "batch", "--unit", unit, "--json")
-        assert parsed(batch) == []  # registered this year: its first inspection opens 1 January
+        # registered this year: its first inspection opens 1 January, and the batch view says
+        # when its reports fall due (or that the year is skipped, and why)
+        (scheduled,) = parsed(batch)
+        assert scheduled["case_id"] == case_id and scheduled["status"] == "scheduled"
+        assert scheduled["schedule"][0]["opens_on"].endswith("-01-01")
+        table = await casework(url, supervisor, "social-org", "batch", "--unit", unit)
+        assert "年度" in table.stdout and "待开启" in table.stdout
+        shown = await casework(url, supervisor, "social-org", "schedule", case_id, "--json")
+        assert parsed(shown) == scheduled["schedule"]
         summary = await casework(url, supervisor, "social-org", "summary", "--unit", unit)
-        assert summary.exit_code == 0 and "共 0 家" in summary.stdout
+        assert summary.exit_code == 0 and "共 1 家" in summary.stdout
     await gateway.client.get_workflow_handle(case_id).terminate("test over")

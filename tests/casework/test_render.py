@@ -26,5 +26,6 @@ def test_a_state_is_shown_by_its_labels_with_clocks_in_one_line_each() -> None:
             state = RESCUE.evolve(state, event)
     lines = render._state_lines("rescue", state.model_dump(mode="json"), 0)
     assert "阶段：入站登记" in lines and "来源：网格巡查" in lines
-    assert "  一人一策审批：2026-12-03 00:00 到期，未到提醒" in lines
+    # 2 working days from Monday 30 November: until 24:00 of 2 December (never "3 Dec 00:00")
+    assert "  一人一策审批：2026-12-02 24:00 到期，未到提醒" in lines
     assert not any(word in "\n".join(lines) for word in ("grid_patrol", "stage", "clocks", "True"))

@@ -4,6 +4,8 @@ restarted once): nothing lost, doubled or unknown. The full run is `python -m be
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,14 @@ from bench.chaos import MUST_BE_ZERO, run
 pytestmark = pytest.mark.slow
 
 
-async def test_fifty_cases_through_a_killed_worker_and_restarted_servers(tmp_path: Path) -> None:
+async def test_fifty_cases_through_a_killed_worker_and_restarted_servers() -> None:
     random.seed(7)
-    result = await run(cases=50, kills=1, concurrency=10, root=tmp_path)
+    # Not pytest's tmp_path: its folders are root's alone, and PostgreSQL runs as its own user.
+    root = Path(tempfile.mkdtemp(prefix="casework-chaos-"))
+    try:
+        result = await run(cases=50, kills=1, concurrency=10, root=root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     print(result)
     assert result["opened"] == 50
     assert sorted(result["failures_injected"]) == ["kill", "postgres", "temporal"]

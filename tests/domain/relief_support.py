@@ -171,6 +171,6 @@ def deciding(story: Story | None = None, **fields: Any) -> Story:
 
     story = verified_and_investigated(story, **fields)
     story.do(PublishAssistanceNotice())
-    story.wait(days=7)
+    story.at(story.state.clocks["public_notice"].due_at)  # 24:00 of the 7th day after
     story.tick()
     return story

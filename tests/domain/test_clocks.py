@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from domain.calendar import SHANGHAI, WorkingDayCalendar, end_of_day, local_date
 from domain.clocks import (
     Clock,
+    ClockRules,
     ClockSpec,
     ClockUnit,
     LadderPolicy,
@@ -23,6 +24,7 @@ from domain.clocks import (
 )
 
 CALENDAR = WorkingDayCalendar()
+EXACT = ClockRules.EXACT_INSTANTS
 LADDER = (Rung.REMINDER, Rung.L1_DUE, Rung.L2_OVERDUE, Rung.L3_LEADERSHIP)
 MONDAY_2_MARCH_2026 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # no holidays in March 2026
 
@@ -49,6 +51,8 @@ AMOUNTS: dict[ClockUnit, st.SearchStrategy[int]] = {
     ClockUnit.HOURS: st.integers(min_value=1, max_value=24 * 60),
     ClockUnit.CALENDAR_DAYS: st.integers(min_value=1, max_value=120),
     ClockUnit.WORKING_DAYS: st.integers(min_value=1, max_value=60),
+    ClockUnit.MONTHS: st.integers(min_value=1, max_value=24),
+    ClockUnit.YEARS: st.integers(min_value=1, max_value=3),
     # month * 100 + day; days up to 28 exist in every month of every year
     ClockUnit.FIXED_DATE: st.builds(
         lambda month, day: month * 100 + day,
@@ -100,7 +104,8 @@ def test_ladder_rungs_fire_in_order_reminder_due_overdue_leadership(
 def test_reminder_fires_at_two_thirds_of_the_duration(
     unit: ClockUnit, amount: int, reminder_after: timedelta
 ) -> None:
-    clock = start_clock(spec(unit, amount), MONDAY_2_MARCH_2026, CALENDAR)
+    # exact instants (clocks of cases from before statutory period ends): N x 24 h
+    clock = start_clock(spec(unit, amount), MONDAY_2_MARCH_2026, CALENDAR, EXACT)
     assert clock.rungs[Rung.REMINDER] == MONDAY_2_MARCH_2026 + reminder_after
 
 

@@ -3,9 +3,9 @@ and the periodic review of a benefit in payment."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
-from domain.calendar import end_of_day
+from domain.calendar import end_of_day, local_date
 from domain.case import ClockStarted
 from domain.relief.commands import (
     AcceptAssistanceApplication,
@@ -63,7 +63,10 @@ def test_a_household_with_unstable_income_and_someone_able_to_work_is_reviewed_t
     story = deciding(household=household(members=members, income_stable=False))
     story.do(ApproveAssistance(monthly_amount_fen=100_000))
     review = story.state.clocks["periodic_review"]
-    assert review.due_at.date() == (story.now + timedelta(days=184)).date()  # 2 Mar → 2 Sep
+    # decided on Tuesday 10 March 2026: 6 months end at 24:00 of Thursday 10 September
+    assert local_date(story.now) == date(2026, 3, 10)
+    assert review.due_on == date(2026, 9, 10)
+    assert review.due_at == end_of_day(date(2026, 9, 10))
 
 
 def test_a_supervisor_who_investigated_may_not_also_decide() -> None:
@@ -94,7 +97,7 @@ def test_a_household_above_the_line_is_refused_not_approved_at_zero() -> None:
     from domain.relief.commands import PublishAssistanceNotice
 
     story.do(PublishAssistanceNotice())
-    story.wait(days=7).tick()
+    story.at(story.state.clocks["public_notice"].due_at).tick()
     story.refuses(ApproveAssistance(), "no_entitlement")
 
 
@@ -108,9 +111,15 @@ def test_a_refusal_is_notified_in_writing_within_three_working_days() -> None:
     assert story.state.stage == Stage.REFUSAL_NOTICE
     delivered = story.do(DeliverRefusalNotice(states_appeal_right=True))
     assert isinstance(delivered[0], RefusalNoticeDelivered)
-    assert delivered[0].appeal_until == story.now + timedelta(days=60)
+    # learned on 10 March (not counted): the 60th day is Saturday 9 May 2026, a make-up working
+    # day (调休), so the window ends at its 24:00 (民事诉讼法 Art 85 via 行政复议法 Art 88)
+    assert local_date(story.now) == date(2026, 3, 10)
+    assert delivered[0].appeal_until == end_of_day(date(2026, 5, 9))
     assert story.state.stage == Stage.REFUSED
-    assert story.state.decisions[0].appeal_until == story.now + timedelta(days=60)
+    assert story.state.decisions[0].appeal_until == end_of_day(date(2026, 5, 9))
+    assert story.state.clocks["appeal_window"].due_on == date(2026, 5, 9)
+    # 行政诉讼法 Art 46: 6 months, to Thursday 10 September
+    assert delivered[0].lawsuit_until == end_of_day(date(2026, 9, 10))
 
 
 def test_a_notice_silent_on_the_right_to_review_leaves_a_year_to_appeal() -> None:
@@ -118,7 +127,8 @@ def test_a_notice_silent_on_the_right_to_review_leaves_a_year_to_appeal() -> Non
     story.do(RefuseAssistance(reasons=["不符合条件"]))
     delivered = story.do(DeliverRefusalNotice(states_appeal_right=False))[0]
     assert isinstance(delivered, RefusalNoticeDelivered)
-    assert delivered.appeal_until.date() == (story.now + timedelta(days=365)).date()
+    # 1 year from 10 March 2026: the corresponding day, Wednesday 10 March 2027, until 24:00
+    assert delivered.appeal_until == end_of_day(date(2027, 3, 10))
 
 
 def test_the_appeal_window_closing_closes_a_refused_case() -> None:

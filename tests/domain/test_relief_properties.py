@@ -38,11 +38,13 @@ from domain.relief.commands import (
     RefuseAssistance,
     ReopenForCorrection,
     ResendVerificationRequest,
+    SendRefusalNotice,
+    ServiceMethod,
     SubmitMissingPapers,
     ToleranceCriteria,
     WithdrawAssistanceApplication,
 )
-from domain.relief.events import DECISION_EVENTS
+from domain.relief.events import DECISION_EVENTS, RefusalNoticeDelivered, RefusalNoticeSent
 from domain.relief.household import Member, Paper, Programme
 from domain.relief.money import MonthLine, Segment, normalise
 from domain.relief.state import ReliefState, Stage
@@ -185,7 +187,19 @@ def likely_command(state: ReliefState) -> st.SearchStrategy[Command]:
                 st.builds(RefuseAssistance, reasons=REASONS),
             )
         case Stage.REFUSAL_NOTICE:
-            return st.builds(DeliverRefusalNotice, states_appeal_right=st.booleans())
+            return st.one_of(
+                st.builds(
+                    DeliverRefusalNotice,
+                    states_appeal_right=st.booleans(),
+                    method=st.none() | st.sampled_from(ServiceMethod),
+                    proof_ref=st.none() | st.just("EMS-1"),
+                ),
+                st.builds(
+                    SendRefusalNotice,
+                    method=st.sampled_from(ServiceMethod),
+                    states_appeal_right=st.booleans(),
+                ),
+            )
         case Stage.APPEAL:
             return st.builds(
                 DecideAssistanceAppeal,
@@ -342,6 +356,13 @@ def assert_invariants(state: ReliefState, history: list[Event]) -> None:
     check_references(history, state)
     if state.stage == Stage.AWAITING_PAPERS:
         assert state.papers_missing and not any(c.running for c in state.clocks.values())
+    # a notice sent by post (or otherwise) is served only with its proof (送达)
+    sent: set[int] = set()
+    for recorded in history:
+        if isinstance(recorded, RefusalNoticeSent):
+            sent.add(recorded.decision_no)
+        if isinstance(recorded, RefusalNoticeDelivered) and recorded.decision_no in sent:
+            assert recorded.proof_ref, "served without proof"
 
 
 def staff_for(command: Command) -> Actor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.case import GrantExtension
 from domain.relief.commands import (
     ApproveAssistance,
@@ -75,7 +77,9 @@ def test_an_appeal_points_at_the_decision_event_it_reviews() -> None:
 
 def test_an_appeal_after_the_window_is_refused_with_the_reason() -> None:
     story = refused()
-    story.wait(days=61)
+    closes = story.state.decisions[0].appeal_until
+    assert closes is not None
+    story.at(closes + timedelta(seconds=1))
     refusal = story.refuses(appeal(), "appeal_out_of_time")
     assert "Art 20" in refusal.message
     story.refuses(appeal(decision_no=7), "no_such_decision")

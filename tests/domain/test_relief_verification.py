@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.actors import SYSTEM
+from domain.calendar import end_of_day, local_date
 from domain.clocks import Rung
 from domain.relief.commands import (
     AcknowledgeVerificationRequest,
@@ -102,9 +103,13 @@ def test_investigation_may_come_before_the_reply_and_the_notice_waits_for_both()
 def test_the_notice_ends_after_seven_days_and_the_decision_clock_starts() -> None:
     story = verified_and_investigated()
     story.do(PublishAssistanceNotice())
-    story.wait(days=5)
+    notice = story.state.clocks["public_notice"]
+    # published on the story's day (not counted): the 7 days end at 24:00 of the 7th day after
+    assert notice.due_on == local_date(story.now) + timedelta(days=7)
+    assert notice.due_at == end_of_day(notice.due_on)
+    story.wait(days=6)
     assert types(story.tick()) == ["ClockEscalated"]  # the reminder
-    story.wait(days=2)
+    story.at(notice.due_at)
     events = story.tick()
     assert types(events) == ["NoticePeriodEnded", "ClockStopped", "ClockStarted"]
     assert story.state.stage == Stage.DECIDING and story.state.notice_done
@@ -159,7 +164,7 @@ def test_tekun_runs_15_working_days_then_a_notice_then_10_to_confirm() -> None:
     assert [
         e.clock.spec.amount for e in events if hasattr(e, "clock") and hasattr(e.clock, "spec")
     ] == [7]
-    story.wait(days=7, seconds=1)
+    story.at(story.state.clocks["public_notice"].due_at + timedelta(seconds=1))
     story.tick()
     assert story.state.clocks["decision"].spec.amount == 10
     assert story.now - timedelta(days=7) > story.state.opened_at  # type: ignore[operator]

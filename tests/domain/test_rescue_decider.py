@@ -349,7 +349,8 @@ def test_thirty_year_old_without_mental_disability_has_the_ten_day_stay_limit() 
     assert events[0].categories == [Category.ADULT]
     assert events[0].stay_limit_applies
     stay = started_clocks(events)["stay_limit"].clock
-    assert stay.due_at == NOW + timedelta(days=10)
+    # 10 days from entry on Monday 2 March (not counted): until 24:00 of 12 March
+    assert stay.started_at == NOW and stay.due_at == end_of_day(date(2026, 3, 12))
 
 
 def test_adult_with_suspected_mental_disability_gets_a_weekly_review_instead() -> None:

@@ -12,6 +12,7 @@ from domain.actors import SYSTEM
 from domain.calendar import end_of_day
 from domain.case import ClockExtended, ClockPaused, ClockResumed, EscalateClock
 from domain.clocks import Rung
+from domain.periods import add_months as months_later
 from domain.rescue import RESCUE, rules
 from domain.rescue.commands import Category, RecordHelpRefused, Sex
 from domain.rescue.commands_care import (
@@ -52,7 +53,6 @@ from domain.rescue.events_care import (
 )
 from domain.rescue.events_exit import MissingPersonReportedToPolice, StationExited
 from domain.rescue.state import PlanStatus, ServiceStatus, Stage
-from domain.rescue.street import months_later
 from domain.rescue.vocabulary import (
     Collector,
     DischargeOutcome,
@@ -138,8 +138,9 @@ def test_unidentified_person_starts_every_tracing_clock_from_entry() -> None:
     }
     assert clocks["family_search_notice"].due_at == NOW + timedelta(hours=24)
     assert clocks["dna_request"].due_at == end_of_day(date(2026, 3, 11))  # 7 working days
-    assert clocks["unidentified_placement"].due_at == NOW + timedelta(days=10)
-    assert clocks["long_term_placement"].due_at == NOW + timedelta(days=92)  # 2 Mar → 2 Jun
+    # entry on 2 March is not counted: 10 days end at 24:00 of 12 March, 3 months of 2 June
+    assert clocks["unidentified_placement"].due_at == end_of_day(date(2026, 3, 12))
+    assert clocks["long_term_placement"].due_at == end_of_day(date(2026, 6, 2))
 
 
 def test_three_months_are_calendar_months() -> None:
@@ -230,7 +231,8 @@ def test_family_search_notice_and_dna_steps_stop_their_clocks() -> None:
     case.refuses(notice, code="already_done")
     requested = case.when(RequestDnaCollection(police_unit="浦东公安分局"))
     assert types(requested) == ["DnaCollectionRequested", "ClockStopped", "ClockStarted"]
-    assert started(requested)["dna_collection"].clock.due_at == NOW + timedelta(days=30)
+    # 1 month from the request on 2 March: until 24:00 of 2 April
+    assert started(requested)["dna_collection"].clock.due_at == end_of_day(date(2026, 4, 2))
     case.refuses(RecordDnaCollected(), code="wrong_step")
     case = case.then(RequestDnaCollection(police_unit="浦东公安分局"))
     assert types(case.when(RecordDnaCollected())) == ["DnaCollected", "ClockStopped"]
@@ -251,14 +253,16 @@ def test_identity_established_ends_the_tracing() -> None:
 
 def test_unidentified_after_ten_days_prompts_the_off_site_care_decision() -> None:
     case = in_stay(unidentified_person=True)
-    events = case.when(EscalateClock(clock="unidentified_placement"), at=later(days=10, minutes=1))
+    ten_days_over = end_of_day(date(2026, 3, 12)) + timedelta(minutes=1)
+    events = case.when(EscalateClock(clock="unidentified_placement"), at=ten_days_over)
     assert types(events) == ["ClockEscalated", "ClockEscalated", "OffSiteCareDecisionPrompted"]
     assert isinstance(events[-1], OffSiteCareDecisionPrompted)
 
 
 def test_unidentified_after_three_months_prompts_long_term_placement() -> None:
     case = in_stay(unidentified_person=True)
-    events = case.when(EscalateClock(clock="long_term_placement"), at=later(days=92, minutes=1))
+    three_months_over = end_of_day(date(2026, 6, 2)) + timedelta(minutes=1)
+    events = case.when(EscalateClock(clock="long_term_placement"), at=three_months_over)
     assert isinstance(events[-1], LongTermPlacementPrompted)
     reminder_only = case.when(EscalateClock(clock="long_term_placement"), at=later(days=62))
     assert types(reminder_only) == ["ClockEscalated"]
@@ -325,14 +329,15 @@ def test_approval_starts_a_clock_per_service_and_ends_the_approval_clock() -> No
         "ClockStarted",
         "ClockStarted",
     ]
-    assert started(events)["service:S1"].clock.due_at == NOW + timedelta(days=8)
+    assert started(events)["service:S1"].clock.due_at == end_of_day(date(2026, 3, 10))
     state = case.then(ApproveIndividualPlan(version=1)).state
     assert state.open_services == ["S1", "S2"] and "plan_approval" not in state.clocks
 
 
 def test_an_overdue_service_escalates() -> None:
     case = in_stay().then(plan(service())).then(ApproveIndividualPlan(version=1))
-    events = case.when(EscalateClock(clock="service:S1"), at=later(days=8, minutes=5))
+    overdue = end_of_day(date(2026, 3, 10)) + timedelta(minutes=5)
+    events = case.when(EscalateClock(clock="service:S1"), at=overdue)
     assert [Rung(e.payload()["rung"]) for e in events if e.type == "ClockEscalated"] == [
         Rung.REMINDER,
         Rung.L1_DUE,
@@ -352,7 +357,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays_readable() -> None:
     ]
     assert state.plans[0].services[0].due == date(2026, 3, 10)  # version 1 as it was
     assert state.services["S1"].due == date(2026, 3, 15)
-    assert state.clocks["service:S1"].due_at == NOW + timedelta(days=13)
+    assert state.clocks["service:S1"].due_at == end_of_day(date(2026, 3, 15))
 
 
 def test_a_revision_cannot_drop_an_open_service_without_cancelling_it() -> None:
@@ -395,13 +400,14 @@ def test_a_stay_extension_is_approved_by_a_supervisor_who_did_not_ask() -> None:
     assert types(events) == ["StayExtensionApproved", "ClockExtended"]
     extended = events[1]
     assert isinstance(extended, ClockExtended)
-    assert extended.clock.due_at == NOW + timedelta(days=15)
+    assert extended.clock.due_at == end_of_day(date(2026, 3, 17))  # 12 March + 5 days
 
 
 def test_a_weekly_review_sets_the_next_one_a_week_later() -> None:
     case = in_stay(observed=[Category.MENTAL_OR_INTELLECTUAL])
     events = case.when(RecordWeeklyReview(notes="情绪稳定"), at=later(days=6))
-    assert started(events)["weekly_review"].clock.due_at == later(days=13)
+    # reviewed on 8 March: the 7th day after is Sunday 15 March, so the next is due Monday
+    assert started(events)["weekly_review"].clock.due_at == end_of_day(date(2026, 3, 16))
     in_stay().refuses(RecordWeeklyReview(notes="情绪稳定"), code="no_weekly_review")
 
 
@@ -440,7 +446,7 @@ def test_a_person_lacking_capacity_leaves_only_with_the_stations_consent() -> No
 def test_unauthorised_departure_of_a_minor_is_reported_to_police_at_once() -> None:
     events = in_stay(age=12).when(RecordUnauthorisedDeparture(last_seen="站门口"))
     assert types(events)[:2] == ["UnauthorisedDepartureRecorded", "MissingPersonReportedToPolice"]
-    assert events[-1] == StationExited(route=ExitRoute.UNAUTHORISED_DEPARTURE, at=NOW)
+    assert StationExited(route=ExitRoute.UNAUTHORISED_DEPARTURE, at=NOW) in events
     adult = in_stay().when(RecordUnauthorisedDeparture(last_seen="站门口"))
     assert not any(isinstance(e, MissingPersonReportedToPolice) for e in adult)
 
@@ -463,7 +469,7 @@ def test_at_risk_person_returned_home_gets_a_follow_up_at_thirty_days() -> None:
         HandOverToFamily(collector=COLLECTOR, collector_id_checked=True, at_risk=True)
     )
     assert case.state.stage is Stage.FOLLOW_UP
-    assert case.state.clocks["follow_up"].due_at == NOW + timedelta(days=30)
+    assert case.state.clocks["follow_up"].due_at == end_of_day(date(2026, 4, 1))
     case.refuses(CloseRescueCase(summary="已返家"), code="follow_up_pending")
     visited = case.then(RecordFollowUpVisit(outcome="生活稳定"), at=later(days=29))
     assert visited.state.stage is Stage.EXITED and visited.state.clocks == {}
@@ -504,7 +510,9 @@ def test_returning_from_hospital_resumes_the_stay() -> None:
     events = case.when(back, at=later(days=4))
     assert types(events) == ["HospitalDischargeNoticeReceived", "ClockResumed"]
     resumed = events[1]
-    assert isinstance(resumed, ClockResumed) and resumed.clock.due_at == later(days=14)
+    # paused on 2 March with its 10 days left, resumed on 6 March: until 24:00 of 16 March
+    assert isinstance(resumed, ClockResumed)
+    assert resumed.clock.due_at == end_of_day(date(2026, 3, 16))
     assert case.then(back).state.stage is Stage.IN_STAY
     assert not any(isinstance(e, ClockPaused) for e in events)
 

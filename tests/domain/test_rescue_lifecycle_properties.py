@@ -54,6 +54,7 @@ from domain.rescue.commands_exit import (
     RecordDeath,
     RecordFollowUpVisit,
     RecordHospitalDischarge,
+    RecordPoliceAcknowledgement,
     RecordSelfExit,
     RecordUnauthorisedDeparture,
     StartEscortedReturn,
@@ -84,6 +85,7 @@ from domain.rescue.vocabulary import (
     NeedType,
     Placement,
     PlannedService,
+    PoliceReportChannel,
     ServiceKind,
     WeatherKind,
 )
@@ -200,7 +202,12 @@ EXITS = st.one_of(
     ),
     st.builds(AcknowledgeHandover, receipt_ref=st.just("FY-1")),
     st.builds(RecordSelfExit, declaration_signed=st.booleans()),
-    st.builds(RecordUnauthorisedDeparture, last_seen=st.just("站门口")),
+    st.builds(
+        RecordUnauthorisedDeparture,
+        last_seen=st.just("站门口"),
+        report_channel=st.sampled_from(PoliceReportChannel),
+    ),
+    st.builds(RecordPoliceAcknowledgement, police_ref=st.just("JQ-1")),
     st.builds(
         PlacePerson,
         placement=st.sampled_from(Placement),
@@ -314,6 +321,12 @@ def assert_rules_hold(state: RescueState, history: list[Event]) -> None:
     for before, after in itertools.pairwise(history):
         if isinstance(before, UnauthorisedDepartureRecorded) and state.is_minor:
             assert isinstance(after, MissingPersonReportedToPolice)
+    # a case never closes while the police's reference for a missing-person report is missing
+    if state.closed:
+        assert not state.police_report_pending
+    reported = any(isinstance(e, MissingPersonReportedToPolice) for e in history)
+    if state.police_ref is not None:
+        assert reported, "a police reference answers a report"
     # women are housed apart (and minors from adults)
     if state.housing is not None:
         assert state.housing in allowed_areas(state.person, state.categories)

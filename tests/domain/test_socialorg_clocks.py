@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from domain.calendar import SHANGHAI, WorkingDayCalendar, end_of_day
 from domain.clocks import (
+    ClockRules,
     ClockSpec,
     ClockUnit,
     LadderPolicy,
@@ -30,7 +31,14 @@ CALENDAR = WorkingDayCalendar()
 def test_the_default_ladder_still_reminds_at_two_thirds() -> None:
     spec = ClockSpec(name="x", label_zh="x", unit=ClockUnit.CALENDAR_DAYS, amount=30, rule="policy")
     start = shanghai(2026, 3, 2)
-    assert start_clock(spec, start, CALENDAR).rungs[Rung.REMINDER] == start + timedelta(days=20)
+    exact = ClockRules.EXACT_INSTANTS  # 30 x 24 h: the reminder at exactly 20 days
+    assert start_clock(spec, start, CALENDAR, exact).rungs[Rung.REMINDER] == start + timedelta(
+        days=20
+    )
+    # by the statute the 30 days end at 24:00 of 1 April: the reminder is 2/3 of that span
+    clock = start_clock(spec, start, CALENDAR)
+    assert clock.due_at == end_of_day(date(2026, 4, 1))
+    assert clock.rungs[Rung.REMINDER] == start + (clock.due_at - start) * 2 / 3
     assert LadderPolicy().reminder_days_before is None
 
 

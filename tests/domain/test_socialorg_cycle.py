@@ -168,7 +168,8 @@ def test_a_failed_inspection_sets_a_rectification_deadline_and_a_warning() -> No
         RecordInspectionResult(year=2026, result=InspectionResult.FAIL, rectification_days=60)
     )
     assert types(events) == ["InspectionConcluded", "WarningIssued", "ClockStarted"]
-    assert org.state.clocks["rectification_2026"].due_at == shanghai(2027, 8, 30)
+    # 60 days from 1 July (not counted): until 24:00 of Monday 30 August 2027
+    assert org.state.clocks["rectification_2026"].due_at == end_of_day(date(2027, 8, 30))
     org.refuses(
         RecordInspectionResult(year=2026, result=InspectionResult.PASS), "already_concluded"
     )
@@ -211,8 +212,9 @@ def test_a_rectification_deadline_that_passes_counts_as_a_failed_rectification()
 
 def test_two_years_on_the_abnormal_list_lead_to_the_serious_dishonesty_list() -> None:
     org = registered(sponsor_unit=None)
-    org.on(date(2027, 6, 1))
-    fired = org.on(date(2029, 6, 1))
+    org.on(date(2027, 6, 1))  # listed on 1 June 2027: the 2 years end at 24:00 of 1 June 2029
+    assert not [e for e in org.on(date(2029, 6, 1), hour=23) if isinstance(e, OrgListed)]
+    fired = org.on(date(2029, 6, 2), hour=0)
     moved = [(e.type, e.listing) for e in fired if isinstance(e, OrgListed | OrgDelisted)]
     assert moved == [
         ("OrgDelisted", OrgList.ABNORMAL_ACTIVITY),
@@ -255,8 +257,9 @@ def test_a_year_filed_late_breaks_the_run_of_years_without_inspection() -> None:
 
 
 def test_no_activity_a_year_after_registration_flags_a_zombie() -> None:
-    org = registered(active=False)
-    fired = org.on(date(2027, 3, 2), hour=0)
+    org = registered(active=False)  # a social group registered on 2 March 2026
+    assert "ZombieFlagged" not in types(org.on(date(2027, 3, 2), hour=23))  # the year's last day
+    fired = org.on(date(2027, 3, 3), hour=0)
     assert "ZombieFlagged" in types(fired)
     assert org.state.zombie and org.state.revocation is not None
     assert "no activity for 1 year" in org.state.revocation.grounds[0]

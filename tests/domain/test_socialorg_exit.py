@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.calendar import end_of_day
 from domain.case import GrantExtension
 from domain.socialorg.commands import (
     ApplyForDeregistration,
@@ -21,7 +22,7 @@ from domain.socialorg.commands import (
     StartLiquidation,
 )
 from domain.socialorg.state import Stage
-from tests.domain.socialorg_support import of_type, registered, shanghai, types
+from tests.domain.socialorg_support import of_type, registered, types
 
 
 def test_a_change_is_registered_within_30_days_of_the_sponsors_approval() -> None:
@@ -29,7 +30,8 @@ def test_a_change_is_registered_within_30_days_of_the_sponsors_approval() -> Non
     org.on(date(2026, 5, 20))
     events = org.send(RecordChangeApproval(matters=["住所"], approved_on=date(2026, 5, 10)))
     assert types(events) == ["ChangeApprovedBySponsor", "ClockStarted"]
-    assert org.state.clocks["change_registration"].due_at == shanghai(2026, 6, 9, 0)
+    # 30 days after the approval day: until 24:00 of 9 June
+    assert org.state.clocks["change_registration"].due_at == end_of_day(date(2026, 6, 9))
     org.refuses(
         RecordChangeApproval(matters=["名称"], approved_on=date(2026, 5, 19)), "change_pending"
     )
@@ -96,9 +98,13 @@ def test_deregistration_is_applied_for_within_15_days_after_liquidation() -> Non
     org.send(StartLiquidation())
     org.after(timedelta(days=60))
     events = org.send(FinishLiquidation())
-    assert org.state.clocks["deregistration_application"].due_at == org.now + timedelta(days=15)
-    fired = org.after(timedelta(days=16))
+    # finished on 1 May 2026: the 15th day after is Saturday 16 May, so the period ends on
+    # Monday 18 May at 24:00 (民事诉讼法 Art 85)
+    assert org.state.clocks["deregistration_application"].due_at == end_of_day(date(2026, 5, 18))
+    assert "WarningIssued" not in types(org.at(end_of_day(date(2026, 5, 17))))
+    fired = org.at(end_of_day(date(2026, 5, 18)))
     assert "WarningIssued" in types(fired)
+    org.after(timedelta(hours=9))
     events = org.send(ApplyForDeregistration())
     assert events[0].late is True  # type: ignore[attr-defined]
     assert org.state.stage == Stage.DEREGISTERING and org.state.clocks == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.calendar import end_of_day
 from domain.socialorg import timers
 from domain.socialorg.commands import (
     ApplyForGradeEvaluation,
@@ -110,18 +111,21 @@ def test_the_grade_is_awarded_when_the_notice_ends_without_objection() -> None:
     inspected(org, 2027, InspectionResult.PASS)
     org.send(APPLY)
     events = org.send(ProposeGrade(grade=Grade.A4))
-    assert org.state.clocks[timers.GRADE_NOTICE].due_at == org.now + timedelta(days=7)
-    fired = org.after(timedelta(days=7))
+    # proposed on 1 April 2028 (not counted): the 7 days end at 24:00 of 8 April
+    notice_ends = end_of_day(date(2028, 4, 8))
+    assert org.state.clocks[timers.GRADE_NOTICE].due_at == notice_ends
+    assert not of_type(org.at(notice_ends - timedelta(minutes=1)), "GradeAwarded")
+    fired = org.at(notice_ends)
     (awarded,) = of_type(fired, "GradeAwarded")
-    assert awarded.valid_until == date(2033, 4, 7)
+    assert awarded.valid_until == date(2033, 4, 8)  # 5 years from 9 April 2028
     assert org.state.grade is Grade.A4 and org.state.grading is None
-    assert org.state.clocks[timers.GRADE_EXPIRY].due_at == timers.start_of_day(date(2033, 4, 8))
+    assert org.state.clocks[timers.GRADE_EXPIRY].due_at == timers.start_of_day(date(2033, 4, 9))
     assert events[0].proposed_by == CASEWORKER.user_id  # type: ignore[attr-defined]
 
 
 def test_the_grade_expires_after_five_years() -> None:
     org = graded()
-    fired = org.on(date(2033, 4, 8), hour=1)
+    fired = org.on(date(2033, 4, 9), hour=1)
     (expired,) = of_type(fired, "GradeExpired")
     assert expired.grade is Grade.A3 and org.state.grade is None
 
@@ -135,7 +139,7 @@ def test_an_objection_during_the_notice_is_decided_by_someone_not_involved() -> 
     org.after(timedelta(days=3))
     events = org.send(FileGradeObjection(reason="财务审计意见未考虑"))
     assert types(events) == ["GradeObjectionFiled", "ClockStopped", "ClockStarted"]
-    assert org.state.clocks["grade_objection"].due_at == org.now + timedelta(days=15)
+    assert org.state.clocks["grade_objection"].due_at == end_of_day(date(2028, 4, 19))
     org.after(timedelta(days=10))
     assert org.state.grade is None  # the notice no longer awards it
     decision = DecideGradeObjection(grade=Grade.A3, reason="复核后评为3A")
@@ -171,7 +175,7 @@ def test_re_evaluation_opens_in_the_grades_last_year() -> None:
     org = graded()
     for year in range(2028, 2032):
         inspected(org, year, InspectionResult.PASS)
-    org.on(date(2032, 4, 6))  # valid until 2033-04-07: more than a year left
+    org.on(date(2032, 4, 7))  # valid until 2033-04-08: more than a year left
     assert "valid until" in org.refuses(APPLY, "grading_barred").message
-    org.on(date(2032, 4, 7))
+    org.on(date(2032, 4, 8))
     org.send(APPLY)

@@ -46,7 +46,12 @@ from domain.socialorg.commands import (
     SubmitRegistrationDocuments,
 )
 from domain.socialorg.decide import WINDING_UP_COMMANDS
-from domain.socialorg.events import AnnualReportFiled, AnnualReportMissed, InspectionConcluded
+from domain.socialorg.events import (
+    AnnualReportFiled,
+    AnnualReportMissed,
+    InspectionConcluded,
+    ZombieFlagged,
+)
 from domain.socialorg.state import CLOSED_STAGES, WINDING_UP, OrgList, SocialOrgState, Stage
 from tests.domain.socialorg_support import (
     APPROVER,
@@ -220,6 +225,14 @@ def assert_invariants(org: Org) -> None:
     assert 0 <= state.escalation_level <= 3
     assert not {OrgList.ABNORMAL_ACTIVITY, OrgList.SERIOUS_DISHONESTY} <= set(state.lists)
     assert (state.grade is None) == (state.grade_valid_until is None)
+    if state.org_type is not OrgType.SOCIAL_GROUP:  # 社团条例 Art 29 is the groups' own ground
+        assert timers.FIRST_ACTIVITY not in state.clocks
+        assert not any(
+            isinstance(e, ZombieFlagged) and "社团条例 Art 29" in e.grounds for e in history
+        )
+    for inspection in state.inspections.values():  # per type: a foundation has no sponsor date
+        if state.org_type is OrgType.FOUNDATION:
+            assert inspection.sponsor_due_on is None
     reported: set[int] = set()
     for e in history:
         if (

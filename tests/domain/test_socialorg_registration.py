@@ -42,7 +42,10 @@ def test_a_complete_application_starts_the_60_day_decision_clock() -> None:
     events = org.send(application())
     assert types(events) == ["RegistrationApplied", "DocumentsCompleted", "ClockStarted"]
     clock = org.state.clocks["registration_decision"]
-    assert clock.due_at == START + timedelta(days=60)
+    # the 60th day after 2 March is 1 May, a holiday (1-5 May 2026): the period ends on the
+    # next working day, 6 May, at 24:00 (民事诉讼法 Art 85)
+    assert clock.due_at == end_of_day(date(2026, 5, 6))
+    assert clock.due_on == date(2026, 5, 6)
     assert org.state.stage == Stage.UNDER_REVIEW
     assert org.state.application_received_by == OPERATOR.user_id
 
@@ -91,7 +94,8 @@ def test_registration_records_certificate_and_code_and_arms_the_yearly_cycle() -
     assert types(events)[0] == "ClockStopped"  # the 60-day decision clock
     started = {e.clock.name: e.clock for e in events if isinstance(e, ClockStarted)}
     assert started[timers.NEXT_CYCLE].due_at == timers.start_of_day(date(2027, 1, 1))
-    assert started[timers.FIRST_ACTIVITY].due_at == timers.start_of_day(date(2027, 4, 1))
+    # registered 1 April 2026: the year ends at 24:00 of 1 April 2027 (社团条例 Art 29)
+    assert started[timers.FIRST_ACTIVITY].due_at == end_of_day(date(2027, 4, 1))
     assert set(started[timers.NEXT_CYCLE].rungs) == {Rung.L1_DUE}  # a timer, not a deadline
     assert org.state.stage == Stage.REGISTERED and org.state.next_due_at is None
 
@@ -129,9 +133,11 @@ def test_a_refusal_with_reasons_closes_the_case_and_stops_its_clock() -> None:
 def test_an_undecided_application_escalates_after_60_days() -> None:
     org = Org(START)
     org.send(application())
-    fired = org.at(shanghai(2026, 5, 6, 23))  # due 1 May, 10:00; 1-5 May are holidays
-    assert [e.rung for e in of_type(fired, "ClockEscalated")] == [Rung.REMINDER, Rung.L1_DUE]
-    fired = org.at(end_of_day(date(2026, 5, 6)))  # the first working day after due has ended
+    fired = org.at(shanghai(2026, 5, 6, 23))  # the 60th day, 1 May, is a holiday: due 6 May
+    assert [e.rung for e in of_type(fired, "ClockEscalated")] == [Rung.REMINDER]
+    fired = org.at(end_of_day(date(2026, 5, 6)))
+    assert [e.rung for e in of_type(fired, "ClockEscalated")] == [Rung.L1_DUE]
+    fired = org.at(end_of_day(date(2026, 5, 7)))  # the first working day after due has ended
     assert [e.rung for e in of_type(fired, "ClockEscalated")] == [Rung.L2_OVERDUE]
     assert org.state.escalation_level == 2
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg.exceptions
 
-from store.data_errors import is_connection_error, is_data_error
+from store.data_errors import is_data_error, is_unavailable
 
 
 def _wrapped(inner: BaseException) -> BaseException:
@@ -19,6 +19,6 @@ def test_a_server_going_away_is_an_outage_not_bad_data() -> None:
         asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
         ConnectionResetError(104, "Connection reset by peer"),
     ):
-        assert is_connection_error(_wrapped(inner)) and not is_data_error(_wrapped(inner))
+        assert is_unavailable(_wrapped(inner)) and not is_data_error(_wrapped(inner))
     bad_value = asyncpg.exceptions.NumericValueOutOfRangeError("out of range")
-    assert is_data_error(_wrapped(bad_value)) and not is_connection_error(_wrapped(bad_value))
+    assert is_data_error(_wrapped(bad_value)) and not is_unavailable(_wrapped(bad_value))

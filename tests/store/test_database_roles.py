@@ -141,3 +141,22 @@ async def test_every_table_of_the_schema_is_reachable_by_the_application(
             .all()
         )
     assert unreadable == []
+
+
+async def test_a_revision_that_granted_less_keeps_its_choice(engine: AsyncEngine) -> None:
+    """notifications (the outbox) was granted without DELETE by its own revision."""
+    async with engine.connect() as conn:
+        granted = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT privilege_type FROM information_schema.role_table_grants "
+                        "WHERE grantee = 'casework_app' AND table_name = 'notifications' "
+                        "ORDER BY 1"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert granted == ["INSERT", "SELECT", "UPDATE"]

@@ -49,6 +49,15 @@ class ReliefHarness:
         assert self.env is not None
         await self.env.sleep(delta)
 
+    async def due_at(self, case_id: str, clock: str) -> datetime:
+        """When a running clock of the case falls due (periods end at 24:00 of their last day)."""
+        view = await self.gateway.view(case_id)
+        return datetime.fromisoformat(view.state["clocks"][clock]["due_at"])
+
+    async def sleep_past(self, case_id: str, clock: str, extra: timedelta) -> None:
+        """Sleep until `extra` after the clock's due instant."""
+        await self.sleep(await self.due_at(case_id, clock) - await self.now() + extra)
+
     async def open(self, command: dict[str, Any], actor: Actor = RELIEF_OPERATOR) -> str:
         response = await self.api.post("/cases", json=command, headers=bearer(actor))
         assert response.status_code == 201, response.text

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.api.enums.v1 import EventType
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from api.gateway import CaseGateway, CommandRefused
@@ -78,7 +79,9 @@ async def test_refused_opening_command_starts_no_case(gateway: CaseGateway, ledg
         )
     assert refused.value.code == "escort_required"
     assert await ledger.read_stream(case_id) == []
-    assert not await gateway._exists(case_id)
+    with pytest.raises(RPCError) as missing:
+        await gateway.client.get_workflow_handle(case_id).describe()
+    assert missing.value.status is RPCStatusCode.NOT_FOUND  # no workflow was started
 
 
 async def test_overdue_clock_escalates_up_the_ladder_as_the_system(

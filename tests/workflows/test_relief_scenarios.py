@@ -73,7 +73,7 @@ async def verified(relief: ReliefHarness, **application: object) -> str:
 
 async def publicised(relief: ReliefHarness, case_id: str) -> None:
     await relief.send(case_id, {"type": "PublishAssistanceNotice"}, RELIEF_OPERATOR)
-    await relief.sleep(timedelta(days=7, hours=1))
+    await relief.sleep_past(case_id, "public_notice", timedelta(hours=1))  # 7 days, to 24:00
     await relief.until_type(case_id, "NoticePeriodEnded")
 
 
@@ -293,7 +293,7 @@ async def test_emergency_help_first_papers_and_verification_after(relief: Relief
     await relief.deliver_replies()
     await relief.until_type(case_id, "VerificationReplyRecorded")
     await relief.send(case_id, {"type": "CompleteEmergencyFollowUp"}, RELIEF_CASEWORKER)
-    await relief.sleep(timedelta(days=61))
+    await relief.sleep_past(case_id, "appeal_window", timedelta(hours=1))  # 60 days, to 24:00
     await relief.until_type(case_id, "CaseClosed")
 
     types = await relief.types(case_id)

@@ -63,3 +63,23 @@ async def test_record_rescue_histories(
     (HISTORIES / "rescue_escalation_and_extension.json").write_text(
         plain_history_json(history), encoding="utf-8"
     )
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CASEWORK_RECORD_HISTORIES"), reason="records histories on demand"
+)
+async def test_record_statutory_period_history(
+    skipping_env: WorkflowEnvironment, skipping_gateway: CaseGateway
+) -> None:
+    """A rescue case counted by statutory period ends: the stay from entry, to 24:00."""
+    case_id = rescue_case_id()
+    gateway = skipping_gateway
+    await gateway.open_case(RESCUE, case_id, OPERATOR, report(), datetime.now(UTC))
+    await gateway.send(case_id, OPERATOR, intake())
+    await skipping_env.sleep(timedelta(days=3))  # family search and plan approval escalate
+    await gateway.send(case_id, CASEWORKER, classify())  # the stay counts from entry
+    extension = {"type": "GrantExtension", "clock": "stay_limit", "by": 2, "reason": "等待家属"}
+    await gateway.send(case_id, SUPERVISOR, extension)
+    await skipping_env.sleep(timedelta(days=15))
+    history = await gateway.client.get_workflow_handle(case_id).fetch_history()
+    (HISTORIES / "rescue_statutory_periods.json").write_text(history.to_json(), encoding="utf-8")

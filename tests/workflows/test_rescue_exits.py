@@ -157,14 +157,24 @@ async def test_adult_leaves_on_their_own_with_a_signed_declaration(
 
 
 async def test_a_minor_who_slips_out_is_reported_to_the_police_at_once(
-    skipping_gateway: CaseGateway, ledger: Ledger
+    skipping_env: WorkflowEnvironment, skipping_gateway: CaseGateway, ledger: Ledger
 ) -> None:
     gateway = skipping_gateway
     case_id = await open_in_stay(gateway, person={"age": 13})
     self_exit = {"type": "RecordSelfExit", "declaration_signed": True}
     assert await _refused(gateway, case_id, self_exit) == "minor_cannot_self_exit"
-    departure = {"type": "RecordUnauthorisedDeparture", "last_seen": "22:10 站门口"}
+    departure = {
+        "type": "RecordUnauthorisedDeparture",
+        "last_seen": "22:10 站门口",
+        "police_station": "陆家嘴派出所",
+        "report_channel": "phone_110",
+    }
     await gateway.send(case_id, OPERATOR, departure)
+    assert await _refused(gateway, case_id, CLOSE) == "awaiting_police_reference"
+
+    await skipping_env.sleep(timedelta(days=10))  # no reference from the police: up the ladder
+    reference = {"type": "RecordPoliceAcknowledgement", "police_ref": "JQ-2026-0815"}
+    await gateway.send(case_id, OPERATOR, reference)
     await gateway.send(case_id, CASEWORKER, CLOSE)
 
     history = await ledger.read_stream(case_id)
@@ -178,11 +188,17 @@ async def test_a_minor_who_slips_out_is_reported_to_the_police_at_once(
         "UnauthorisedDepartureRecorded",
         "MissingPersonReportedToPolice",
         "StationExited",
+        "PoliceReportAcknowledged",
         "CaseClosed",
     ]
     departed = next(e for e in history if e.type == "UnauthorisedDepartureRecorded")
     police = next(e for e in history if e.type == "MissingPersonReportedToPolice")
     assert police.version == departed.version + 1 and police.occurred_at == departed.occurred_at
+    assert (police.payload["reported_to"], police.payload["channel"]) == (
+        "陆家嘴派出所",
+        "phone_110",
+    )
+    assert escalations(history, "police_report_ack") == [(r, "system") for r in range(4)]
     await assert_ledger_is_the_case(gateway, ledger, case_id)
 
 
@@ -191,7 +207,8 @@ async def test_unidentified_person_goes_to_off_site_care_then_long_term_placemen
 ) -> None:
     gateway = skipping_gateway
     case_id = await open_in_stay(gateway, person={"age": 58})
-    await skipping_env.sleep(timedelta(days=10, hours=1))  # unidentified after 10 days
+    # unidentified after 10 days: the entry day not counted, until 24:00 of the 10th day after
+    await skipping_env.sleep(timedelta(days=11, hours=1))
     assert await recorded(ledger, case_id, "OffSiteCareDecisionPrompted")
     off_site = {"type": "PlacePerson", "placement": "off_site_care", "facility": "惠南镇托养点"}
     await gateway.send(case_id, APPROVER, off_site)

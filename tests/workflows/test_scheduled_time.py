@@ -18,7 +18,9 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from api.gateway import CaseGateway
+from api.holiday_notices import BureauNotices
 from domain.calendar import SHANGHAI, local_date
+from domain.relief import RELIEF
 from domain.rescue import RESCUE
 from domain.socialorg import SOCIAL_ORG
 from store.ledger import Ledger
@@ -27,8 +29,10 @@ from tests.factories import (
     OPERATOR,
     ORG_APPROVER,
     ORG_OPERATOR,
+    RELIEF_OPERATOR,
     org_application,
     org_registration,
+    relief_application,
     report,
 )
 from tests.workflows.socialorg_time import own_skipping_server, sleep_until
@@ -152,3 +156,26 @@ async def test_a_notice_added_while_a_case_is_open_applies_to_its_next_clock(
     assert source in sponsor["basis"]
     l2 = datetime.fromisoformat(sponsor["rungs"]["2"]).astimezone(SHANGHAI)
     assert l2.date() > after_due, "L2 skips the holiday the new notice declared"
+
+
+async def test_commands_bring_the_bureaus_notices_to_an_open_case(
+    dev_env: WorkflowEnvironment, ledger: Ledger, task_queue: str, tmp_path: Path
+) -> None:
+    """The API sends its notices with each command: a notice the bureau adds after a case
+    opened applies to the very next clock the case computes, without waiting for a worker."""
+    client = dev_env.client
+    gateway = CaseGateway(client, task_queue, holiday_notices=BureauNotices(tmp_path).current)
+    case_id = f"REL-2026-{uuid.uuid4().int % 10**9:09d}"
+    next_year = local_date(datetime.now(UTC)).year + 1
+    async with build_worker(client, ledger, task_queue):
+        await gateway.open_case(
+            RELIEF, case_id, RELIEF_OPERATOR, relief_application(), datetime.now(UTC)
+        )
+        source = _notice(tmp_path, next_year, [f"{next_year}-01-04", f"{next_year}-01-05"])
+        accept = {"type": "AcceptAssistanceApplication"}
+        await gateway.send(case_id, RELIEF_OPERATOR, accept)
+        stream = await ledger.read_stream(case_id)
+        await client.get_workflow_handle(case_id).terminate("test over")
+    started = [e.payload["clock"] for e in stream if e.type == "ClockStarted"]
+    # The 30 working days counted from now reach into next year, which only the notice knows.
+    assert any(source in c["basis"] for c in started), [c["basis"] for c in started]
