@@ -30,7 +30,7 @@ from activities.verification_contracts import (
 )
 
 if TYPE_CHECKING:  # settings are read lazily: activities never import the CLI at import time
-    from casework.settings import Settings
+    from config.settings import Settings
 
 log = logging.getLogger("casework.verification")
 
@@ -359,13 +359,15 @@ class VerificationActivities:
 
 
 def default_centre(settings: Settings | None = None) -> FakeVerificationCentre:
-    """The fake centre from settings, delivering to this deployment's API (development).
+    """The fake centre from settings, delivering to this deployment's API.
 
     Its store lives in the deployment's data folder (`--data-dir` of `casework dev`) unless
-    CASEWORK_VERIFICATION_STORE names another file.
+    CASEWORK_VERIFICATION_STORE names another file. It delivers with
+    `CASEWORK_VERIFICATION_TOKEN` (issued by an administrator for a registered integration
+    account); in development, without one, it mints its own.
     """
-    from api.auth import mint_token
-    from casework.settings import get_settings
+    from config.settings import get_settings
+    from config.tokens import mint_token
     from domain.actors import Actor, Role
 
     settings = settings or get_settings()
@@ -373,9 +375,16 @@ def default_centre(settings: Settings | None = None) -> FakeVerificationCentre:
     if settings.verification_down_from and settings.verification_down_until:
         outages.append(Outage(settings.verification_down_from, settings.verification_down_until))
     sink = None
-    if settings.verification_deliver:
+    token = settings.verification_token
+    if token is None and settings.development:
         centre = Actor(user_id="verification-centre", role=Role.INTEGRATION, unit="核对中心")
         token = mint_token(centre, settings.secret_key, timedelta(days=3650))
+    if settings.verification_deliver and token is None:
+        log.warning(
+            "verification replies are not delivered: set CASEWORK_VERIFICATION_TOKEN "
+            "(casework users token verification-centre)"
+        )
+    if settings.verification_deliver and token is not None:
         sink = http_sink(settings.api_url, token)
     fake = FakeVerificationCentre(
         settings.verification_store or settings.data_dir / "verification-centre.sqlite",

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import problems
+from api import headers, problems
 from api.body_limit import BodyLimit
 from api.codec_cors import CodecCors
 from api.deps import Services
@@ -34,9 +34,10 @@ from api.routers import (
     vocabulary,
     workbench,
 )
-from casework.settings import Settings, get_settings
+from config.settings import Settings, get_settings
 from store.db import make_engine
 from store.ledger import Ledger
+from store.password_policy import WeakPassword
 from workers.client import connect
 from workers.keyring import payload_key_ring
 from workers.telemetry import configure_tracing
@@ -49,9 +50,24 @@ a refused command answers 409 (or 403 for who-may-act rules) with the rule's `co
 """
 
 
+def _install_account_problems(app: FastAPI) -> None:
+    @app.exception_handler(WeakPassword)
+    async def weak_password(_: Request, exc: WeakPassword) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"code": "weak_password", "message": str(exc)})
+
+    @app.exception_handler(users.UserNotFound)
+    async def no_user(_: Request, exc: users.UserNotFound) -> JSONResponse:
+        return JSONResponse(
+            status_code=404,
+            content={"code": "user_not_found", "message": f"没有用户 {exc.args[0]}"},
+        )
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app; tests pass ready-made `services`, production builds them at start-up."""
     settings = settings or get_settings()
+    # At start-up, before anything listens: no token is signed or checked with a weak secret.
+    settings.require_safe_secret()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,6 +105,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     problems.install(app)
+    headers.install(app)
+    _install_account_problems(app)
     app.add_middleware(CodecCors, prefix=codec.PREFIX, origins=settings.codec_origins)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
@@ -104,6 +122,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         health.router,
         auth.router,
         users.router,
+        users.lockouts_router,
         cases.router,
         paper_files.router,
         cases.queue_router,

@@ -9,10 +9,13 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.auth import InvalidToken, decode_token
+from api import availability
+from api.accounts import AccountCheck
+from api.auth import InvalidToken, read_token
 from api.gateway import CaseGateway
-from casework.settings import Settings
-from domain.actors import Actor
+from config.settings import Settings
+from domain.actors import Actor, Role
+from domain.errors import DomainError
 from store.idempotency import IdempotencyKeys
 from store.ledger import Ledger
 
@@ -25,9 +28,13 @@ class Services:
     engine: AsyncEngine
     ledger: Ledger
     gateway: CaseGateway
+    accounts: AccountCheck = field(init=False)
     keys: IdempotencyKeys = field(init=False)
 
     def __post_init__(self) -> None:
+        self.accounts = AccountCheck(
+            self.engine, self.settings.account_cache_seconds, self.settings.development
+        )
         self.keys = IdempotencyKeys(self.engine)
 
 
@@ -47,6 +54,12 @@ _bearer = HTTPBearer(
 )
 
 
+async def _signed_in(services: Services, token: str) -> Actor:
+    claims = read_token(token, services.settings.secret_key)
+    async with availability.postgresql():
+        return await services.accounts.actor(claims)
+
+
 async def get_actor(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -54,7 +67,7 @@ async def get_actor(
     """The signed-in actor; every command needs one."""
     if credentials is None:
         raise InvalidToken("sign in: send 'Authorization: Bearer <token>'")
-    return decode_token(credentials.credentials, services.settings.secret_key)
+    return await _signed_in(services, credentials.credentials)
 
 
 async def get_reader(
@@ -66,7 +79,11 @@ async def get_reader(
         if services.settings.anonymous_reads:
             return None
         raise InvalidToken("sign in: send 'Authorization: Bearer <token>'")
-    return decode_token(credentials.credentials, services.settings.secret_key)
+    reader = await _signed_in(services, credentials.credentials)
+    if reader.role is Role.INTEGRATION:
+        # A system delivering callbacks reads nothing of the cases (personal data).
+        raise DomainError("role_not_allowed", "integration accounts only deliver their callbacks")
+    return reader
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

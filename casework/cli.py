@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Annotated
 
 import httpx
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 
 from casework import (
@@ -28,7 +30,7 @@ from casework.api_client import save_token
 from casework.cli_common import call
 from casework.cli_errors import ChineseCommand, OneLineErrors
 from casework.embedded import PortTaken
-from casework.settings import Settings, get_settings
+from config.settings import InsecureSettings, Settings, get_settings
 from domain.actors import Actor, Role
 from domain.catalogue import role_label
 
@@ -85,6 +87,8 @@ def dev(
     from casework.stack import DevPorts, run_dev
 
     _logging()
+    os.environ["CASEWORK_ENV"] = "development"  # `dev` is development by definition
+    get_settings.cache_clear()
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
@@ -127,24 +131,32 @@ def api(
     from api.app import create_app
 
     _logging()
-    _require_payload_keys(get_settings(), "api")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+    settings = get_settings()
+    settings.require_safe_secret()  # the secret first: without it nothing else matters
+    _require_payload_keys(settings, "api")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 @app.command(cls=ChineseCommand)
 def migrate() -> None:
-    """把数据库结构升级到最新版本。
+    """以所有者身份把数据库结构升级到最新版本。
 
-    读取 DATABASE_URL。
+    读取 CASEWORK_MIGRATION_DATABASE_URL（未设置时用 DATABASE_URL）；设置了
+    CASEWORK_DB_APP_PASSWORD 时，同时让应用角色 casework_app 以此密码登录。
     """
     from store.migrate import upgrade_head
+    from store.roles import APP_ROLE, enable_app_login
 
-    url = get_settings().database_url
+    settings = get_settings()
+    url = settings.migration_url
     if not url:
-        render.errors.print("未设置 DATABASE_URL")
+        render.errors.print("未设置 CASEWORK_MIGRATION_DATABASE_URL 或 DATABASE_URL")
         raise typer.Exit(2)
     upgrade_head(url)
     render.console.print("数据库结构已是最新版本")
+    if settings.db_app_password:
+        asyncio.run(enable_app_login(url, settings.db_app_password))
+        render.console.print(f"{APP_ROLE} 可用 CASEWORK_DB_APP_PASSWORD 登录")
 
 
 @app.command(cls=ChineseCommand)
@@ -209,13 +221,20 @@ def token(
     hours: Annotated[int, typer.Option(min=1, max=24 * 30)] = 12,
     save: Annotated[bool, typer.Option(help="同时为命令行保存")] = False,
 ) -> None:
-    """签发令牌（管理员）。
+    """开发环境：为任意用户和角色签发令牌。
 
-    用本服务器的 CASEWORK_SECRET_KEY 签名。
+    用 CASEWORK_SECRET_KEY 签名。生产环境中用户自行登录（casework login），外部系统账户的
+    令牌用 casework users token 签发；生产环境拒绝不属于已登记账户的令牌。
     """
-    from api.auth import mint_token
+    from config.tokens import mint_token
 
     settings = get_settings()
+    if not settings.development:
+        render.errors.print(
+            "casework token 可为任何人签发令牌，仅限开发环境 (CASEWORK_ENV=development)；"
+            "生产环境请用 casework login 或 casework users token <外部系统账户>"
+        )
+        raise typer.Exit(2)
     issued = mint_token(
         Actor(user_id=user, role=role, unit=unit), settings.secret_key, timedelta(hours=hours)
     )
@@ -262,4 +281,12 @@ def login(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except InsecureSettings as refused:
+        print(f"casework: refusing to start: {refused}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except ValidationError as refused:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in refused.errors())
+        print(f"casework: the configuration is not valid: {problems}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from casework import render
 from casework.cli_common import JsonOpt, call
-from casework.settings import get_settings
+from config.settings import get_settings
 
 if TYPE_CHECKING:
     from store.anchor_audit import LedgerAudit

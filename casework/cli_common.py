@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from casework import render
 from casework.api_client import ApiClient, ApiProblem, saved_token
-from casework.settings import get_settings
+from config.settings import get_settings
 from domain.catalogue import error_label, field_label
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON instead of a table")]

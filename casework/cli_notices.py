@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from casework import render
-from casework.settings import get_settings
+from config.settings import get_settings
 
 app = typer.Typer(help="Holiday notices (节假日安排) for years the calendar library lacks.")
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import asyncpg
 import uvicorn
 
 from activities.verification import default_centre
 from api.app import create_app
 from casework.embedded import EmbeddedPostgres, EmbeddedTemporal, ensure_port_free
-from casework.settings import Settings
+from config.settings import DEVELOPMENT, Settings
 from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head_async
+from store.roles import APP_ROLE, as_role, enable_app_login
 from store.signing import Signer
 from workers.anchoring import anchoring_from_files, ensure_anchor_schedule
 from workers.client import connect, metrics_runtime
@@ -105,7 +109,14 @@ class DevPorts:
 
 async def run_dev(settings: Settings, ports: DevPorts) -> None:
     """Everything in the foreground: embedded servers (unless pointed elsewhere), migrations,
-    the worker and the API. Ctrl-C stops every part, the servers last."""
+    the worker and the API. Ctrl-C stops every part, the servers last.
+
+    Development by definition: tokens for anyone, anonymous reads and backdating are on. The
+    migrations run as the database's owner; the worker and the API log in as casework_app.
+    """
+    # Parts that read the settings themselves (the worker's fakes) see the same environment.
+    os.environ["CASEWORK_ENV"] = DEVELOPMENT
+    settings = settings.model_copy(update={"environment": DEVELOPMENT})
     host = settings.api_host
     ensure_port_free(host, ports.api, "casework API")
     temporal = (
@@ -145,7 +156,7 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
             await temporal.wait_ready()
             settings = settings.model_copy(update={"temporal_address": temporal.address})
         assert settings.database_url and settings.temporal_address
-        await upgrade_head_async(settings.database_url)
+        settings = await _least_privilege(settings)
 
         api = api_server(settings, host, ports.api)
         worker_task = asyncio.create_task(run_worker(settings, stop), name="worker")
@@ -163,6 +174,36 @@ async def run_dev(settings: Settings, ports: DevPorts) -> None:
         if postgres is not None:
             postgres.stop()
         print("casework dev stopped.", flush=True)
+
+
+async def _least_privilege(settings: Settings) -> Settings:
+    """Migrate as the owner, then hand the worker and API casework_app's login.
+
+    With only DATABASE_URL given it is taken as the owner's (as the embedded server's is);
+    CASEWORK_MIGRATION_DATABASE_URL beside it names the owner and DATABASE_URL the app's login.
+    """
+    owner_url = settings.migration_url
+    assert owner_url is not None
+    await upgrade_head_async(owner_url)
+    if settings.migration_database_url:
+        return settings
+    # A fresh password on every start: nothing to keep on disk, nothing to leak from it.
+    password = settings.db_app_password or secrets.token_urlsafe(24)
+    try:
+        await enable_app_login(owner_url, password)
+    except asyncpg.InsufficientPrivilegeError:
+        log.warning(
+            "DATABASE_URL's role may not give %s a login (needs CREATEROLE): the worker and API "
+            "use DATABASE_URL as given; set CASEWORK_MIGRATION_DATABASE_URL to separate them",
+            APP_ROLE,
+        )
+        return settings
+    return settings.model_copy(
+        update={
+            "migration_database_url": owner_url,
+            "database_url": as_role(owner_url, APP_ROLE, password),
+        }
+    )
 
 
 def dev_anchoring(settings: Settings) -> Settings:
@@ -203,6 +244,7 @@ def _announce(settings: Settings, ports: DevPorts, own_temporal: bool, own_postg
             if own_postgres
             else "external (DATABASE_URL)"
         )
+        + f"; the API and worker log in as {APP_ROLE}"
     )
     lines.append(
         f"  Anchors        {settings.anchor_dir}  (signing key {settings.anchor_key_file})"

@@ -1,4 +1,5 @@
-"""Alembic environment: runs revisions over the async engine, URL from casework's settings."""
+"""Alembic environment: runs revisions over the async engine as the schema owner
+(CASEWORK_MIGRATION_DATABASE_URL, else DATABASE_URL), never as the application's role."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from casework.settings import get_settings
+    from config.settings import get_settings
 
-    configured = get_settings().database_url
+    configured = get_settings().migration_url
     if not configured:
-        raise RuntimeError("DATABASE_URL is not set")
+        raise RuntimeError("CASEWORK_MIGRATION_DATABASE_URL (or DATABASE_URL) is not set")
     return configured
 
 

@@ -1,13 +1,21 @@
-"""Users who sign in, with salted PBKDF2 password hashes (standard library only)."""
+"""Users who sign in, with salted PBKDF2 password hashes (standard library only).
+
+Every change to a user (role, unit, activity, password) raises its token version, so tokens
+issued before stop working at once. Hashing runs on a worker thread: 240,000 rounds would
+otherwise stop the API's event loop for every sign-in.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Boolean, Column, Table, Text, select
+from sqlalchemy import Boolean, Column, Integer, Table, Text, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,6 +31,7 @@ users = Table(
     Column("unit", Text, nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("token_version", Integer, nullable=False, server_default="0"),
 )
 
 ITERATIONS = 240_000  # OWASP's PBKDF2-HMAC-SHA256 guidance order of magnitude
@@ -38,6 +47,22 @@ class User(BaseModel):
     @property
     def actor(self) -> Actor:
         return Actor(user_id=self.user_id, role=self.role, unit=self.unit)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a token is checked against on each request."""
+
+    active: bool
+    role: Role
+    unit: str
+    token_version: int
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token_version: int
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -62,7 +87,8 @@ def password_matches(password: str, stored: str) -> bool:
 async def save_user(
     engine: AsyncEngine, actor: Actor, display_name: str, password: str, active: bool = True
 ) -> User:
-    """Create the user, or update role, unit, name and password of an existing one."""
+    """Create the user, or update role, unit, name and password of an existing one (which
+    revokes its tokens)."""
     if actor.role is Role.SYSTEM:
         raise ValueError("the system actor is not a user")
     values = {
@@ -70,13 +96,14 @@ async def save_user(
         "display_name": display_name,
         "role": actor.role.value,
         "unit": actor.unit,
-        "password_hash": hash_password(password),
+        "password_hash": await asyncio.to_thread(hash_password, password),
         "active": active,
     }
     stmt = pg_insert(users).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[users.c.user_id],
-        set_={k: stmt.excluded[k] for k in values if k != "user_id"},
+        set_={k: stmt.excluded[k] for k in values if k != "user_id"}
+        | {"token_version": users.c.token_version + 1},
     )
     async with engine.begin() as conn:
         await conn.execute(stmt)
@@ -89,34 +116,81 @@ async def save_user(
     )
 
 
-async def authenticate(engine: AsyncEngine, user_id: str, password: str) -> User | None:
+async def change_user(
+    engine: AsyncEngine,
+    user_id: str,
+    *,
+    display_name: str | None = None,
+    role: Role | None = None,
+    unit: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User | None:
+    """Change some of a user's fields and revoke its tokens; None if there is no such user."""
+    if role is Role.SYSTEM:
+        raise ValueError("the system actor is not a user")
+    values: dict[str, object] = {"token_version": users.c.token_version + 1}
+    if display_name is not None:
+        values["display_name"] = display_name
+    if role is not None:
+        values["role"] = role.value
+    if unit is not None:
+        values["unit"] = unit
+    if active is not None:
+        values["active"] = active
+    if password is not None:
+        values["password_hash"] = await asyncio.to_thread(hash_password, password)
+    async with engine.begin() as conn:
+        row = (
+            await conn.execute(
+                update(users).where(users.c.user_id == user_id).values(values).returning(users)
+            )
+        ).first()
+    return None if row is None else _user(row)
+
+
+async def standing(engine: AsyncEngine, user_id: str) -> Standing | None:
+    """The account a token names, as it is now; None if nobody is registered under the id."""
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(users.c.active, users.c.role, users.c.unit, users.c.token_version).where(
+                    users.c.user_id == user_id
+                )
+            )
+        ).first()
+    if row is None:
+        return None
+    return Standing(
+        active=row.active, role=Role(row.role), unit=row.unit, token_version=row.token_version
+    )
+
+
+async def authenticate(engine: AsyncEngine, user_id: str, password: str) -> SignedIn | None:
     """The active user with this password, or None (never says which part was wrong)."""
     async with engine.connect() as conn:
         row = (await conn.execute(select(users).where(users.c.user_id == user_id))).first()
     if row is None:
-        hash_password(password)  # the same work either way: no timing hint that the user exists
+        # The same work either way: no timing hint that the user exists.
+        await asyncio.to_thread(hash_password, password)
         return None
-    if not row.active or not password_matches(password, row.password_hash):
+    matches = await asyncio.to_thread(password_matches, password, row.password_hash)
+    if not row.active or not matches:
         return None
+    return SignedIn(user=_user(row), token_version=row.token_version)
+
+
+def _user(row: Any) -> User:
     return User(
         user_id=row.user_id,
         display_name=row.display_name,
         role=Role(row.role),
         unit=row.unit,
-        active=True,
+        active=row.active,
     )
 
 
 async def list_users(engine: AsyncEngine) -> list[User]:
     async with engine.connect() as conn:
         rows = (await conn.execute(select(users).order_by(users.c.user_id))).all()
-    return [
-        User(
-            user_id=r.user_id,
-            display_name=r.display_name,
-            role=Role(r.role),
-            unit=r.unit,
-            active=r.active,
-        )
-        for r in rows
-    ]
+    return [_user(r) for r in rows]

@@ -1,10 +1,19 @@
 """Real servers for the test session: PostgreSQL (embedded, or TEST_DATABASE_URL) migrated once,
-the Temporal dev server and the time-skipping test server from their pip packages."""
+the Temporal dev server and the time-skipping test server from their pip packages.
+
+Like a deployment, the tests migrate as the database's owner and run everything else (ledger,
+workers, API) as the application's role casework_app. They run in development mode (tokens
+for anyone, backdating) unless a test builds production settings of its own.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import os
+
+# Before anything reads the settings (the worker's fakes do, from the environment).
+os.environ["CASEWORK_ENV"] = "development"
+
+import asyncio
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +31,7 @@ from api.gateway import CaseGateway
 from store.db import make_engine
 from store.ledger import Ledger
 from store.migrate import upgrade_head
+from store.roles import APP_ROLE, as_role, enable_app_login
 from tests.servers import binary, converter, register_search_attributes, session_key_ring
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
@@ -49,10 +59,19 @@ def server_url() -> Iterator[str]:
     yield from _server_url()
 
 
+APP_PASSWORD = "casework-app-test-password"
+
+
 @pytest.fixture(scope="session")
-def database_url(server_url: str) -> str:
-    """A fresh, migrated database on a real PostgreSQL server for the whole session."""
+def owner_database_url(server_url: str) -> str:
+    """A fresh database of the session, migrated by its owner; the owner's URL."""
     return _fresh_database(server_url)
+
+
+@pytest.fixture(scope="session")
+def database_url(owner_database_url: str) -> str:
+    """The session's database as the application logs in to it (role casework_app)."""
+    return as_role(owner_database_url, APP_ROLE, APP_PASSWORD)
 
 
 def _fresh_database(server_url: str) -> str:
@@ -60,6 +79,7 @@ def _fresh_database(server_url: str) -> str:
     asyncio.run(_create_database(server_url, name))
     url = _with_database(server_url, name)
     upgrade_head(url)
+    asyncio.run(enable_app_login(url, APP_PASSWORD))
     return url
 
 
@@ -67,7 +87,7 @@ def _fresh_database(server_url: str) -> str:
 async def own_engine(server_url: str) -> AsyncIterator[AsyncEngine]:
     """A database of the test's own, for a test that must see no other test's cases."""
     url = await asyncio.to_thread(_fresh_database, server_url)
-    eng = make_engine(url, pool_size=10)
+    eng = make_engine(as_role(url, APP_ROLE, APP_PASSWORD), pool_size=10)
     yield eng
     await eng.dispose()
 
@@ -89,6 +109,14 @@ def _with_database(url: str, name: str) -> str:
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     eng = make_engine(database_url, pool_size=20)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture(scope="session")
+async def owner_engine(owner_database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The schema owner's connection, for tests that play a database administrator."""
+    eng = make_engine(owner_database_url, pool_size=2)
     yield eng
     await eng.dispose()
 

@@ -1,4 +1,5 @@
-"""The production topology in docker-compose.yml parses with Debian's docker-compose."""
+"""The production topology in docker-compose.yml parses with Debian's docker-compose, runs in
+production mode, needs its secrets, keeps Temporal on localhost and the app off the owner role."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -26,22 +29,38 @@ REQUIRED_SERVICES = frozenset(
         "grafana",
     }
 )
+SECRETS = {
+    "CASEWORK_SECRET_KEY": "s" * 48,
+    "POSTGRES_PASSWORD": "owner-password-for-the-test",
+    "CASEWORK_DB_APP_PASSWORD": "app-password-for-the-test",
+    "CASEWORK_PAYLOAD_KEYS": "k1:" + "A" * 43 + "=",
+    "GRAFANA_ADMIN_PASSWORD": "grafana-password-for-the-test",
+}
 
 
-def _compose(*args: str) -> subprocess.CompletedProcess[str]:
+def _compose(*args: str, secrets: dict[str, str] = SECRETS) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("docker-compose")
     if exe is None:
         if os.environ.get("CI"):
             pytest.fail("docker-compose missing: .ci/run must install it")
         pytest.skip("docker-compose not installed")
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS and k != "POSTGRES_USER"}
     return subprocess.run(
         [exe, "-f", str(COMPOSE_FILE), *args],
         cwd=REPO_ROOT,
+        env=env | secrets,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def _config() -> dict[str, Any]:
+    result = _compose("config")
+    assert result.returncode == 0, result.stderr
+    parsed: dict[str, Any] = yaml.safe_load(result.stdout)
+    return parsed
 
 
 def test_compose_file_is_valid() -> None:
@@ -54,6 +73,50 @@ def test_compose_declares_topology() -> None:
     assert result.returncode == 0, result.stderr
     services = set(result.stdout.split())
     assert services >= REQUIRED_SERVICES, f"missing: {sorted(REQUIRED_SERVICES - services)}"
+
+
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_without_a_secret_compose_stops_and_names_it(missing: str) -> None:
+    result = _compose("config", "-q", secrets={k: v for k, v in SECRETS.items() if k != missing})
+    assert result.returncode != 0
+    assert f"set {missing}" in result.stderr, result.stderr
+
+
+def test_casework_runs_in_production_as_the_application_role() -> None:
+    services = _config()["services"]
+    for name in ("api", "worker", "migrate"):
+        env = services[name]["environment"]
+        assert env["CASEWORK_ENV"] == "production", name
+        assert env["CASEWORK_SECRET_KEY"] == SECRETS["CASEWORK_SECRET_KEY"], name
+    for name in ("api", "worker"):
+        url = services[name]["environment"]["DATABASE_URL"]
+        assert url.startswith("postgresql+asyncpg://casework_app:"), name
+        assert "CASEWORK_MIGRATION_DATABASE_URL" not in services[name]["environment"], name
+    migrate = services["migrate"]["environment"]
+    assert migrate["CASEWORK_DB_APP_PASSWORD"] == SECRETS["CASEWORK_DB_APP_PASSWORD"]
+    assert "casework_app" not in migrate["CASEWORK_MIGRATION_DATABASE_URL"]
+
+
+def test_only_the_api_is_published_beyond_localhost() -> None:
+    services = _config()["services"]
+    published: dict[str, list[tuple[str, int]]] = {}
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            if isinstance(port, dict):
+                published.setdefault(name, []).append(
+                    (port.get("host_ip", "0.0.0.0"), int(port["published"]))
+                )
+            else:  # "ip:host:container" or "host:container"
+                parts = str(port).split(":")
+                ip = parts[0] if len(parts) == 3 else "0.0.0.0"
+                published.setdefault(name, []).append((ip, int(parts[-2])))
+    for name in ("temporal", "temporal-ui", "otel-collector", "jaeger", "prometheus", "grafana"):
+        assert published[name] and all(ip == "127.0.0.1" for ip, _ in published[name]), name
+    assert "postgresql" not in published
+    exposed = {
+        name for name, ports in published.items() if any(ip != "127.0.0.1" for ip, _ in ports)
+    }
+    assert exposed == {"api"}
 
 
 def test_prometheus_and_grafana_are_provisioned_for_casework() -> None:

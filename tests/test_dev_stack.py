@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -124,6 +126,23 @@ def _children_of(pid: int) -> list[str]:
     return [line for line in found.splitlines() if line.split(maxsplit=1)[0] == str(pid)]
 
 
+def _database_logins(pgdata: Path) -> set[str]:
+    """Who is connected to the embedded server's casework database (asked as its owner)."""
+
+    async def ask() -> set[str]:
+        conn = await asyncpg.connect(f"postgresql://postgres@/casework?host={pgdata}")
+        try:
+            rows = await conn.fetch(
+                "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'casework' "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await conn.close()
+        return {r["usename"] for r in rows}
+
+    return asyncio.run(ask())
+
+
 def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
     stack.start()
     assert (
@@ -201,6 +220,8 @@ def test_dev_serves_the_proof_path_and_survives_a_restart(stack: Stack) -> None:
             break
         time.sleep(1)
     assert kinds >= {"rescue", "relief", "social_org"}, overdue
+    # The worker and the API are logged in as casework_app, never as the schema's owner.
+    assert _database_logins(stack.root / "data" / "postgres") == {"casework_app"}
 
     # The escalations reached the supervisor's inbox, and the metrics show the work.
     deadline = time.monotonic() + 30

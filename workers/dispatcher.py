@@ -22,7 +22,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from activities.channels import Channel, DeliveryFailed, InboxChannel, SmtpChannel, WebhookChannel
-from casework.settings import Settings
+from config.settings import Settings
 from store.outbox import claim_one
 
 log = logging.getLogger("casework.dispatcher")

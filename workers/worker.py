@@ -25,7 +25,7 @@ from activities.identity import (
 )
 from activities.ledger import LedgerActivities
 from activities.verification import VerificationActivities, VerificationCentre, default_centre
-from casework.settings import get_settings
+from config.settings import get_settings
 from store.ledger import Ledger
 from workers.anchoring import anchoring_from_files
 from workflows.anchoring import LedgerAnchorWorkflow

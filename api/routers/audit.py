@@ -14,7 +14,7 @@ from api.deps import ReaderDep, ServicesDep
 from api.gateway import CaseNotFound, lifecycle_of
 from api.routers.anchors import publisher_of
 from api.schemas import MAX_VERSION, HistoryEntry, history_entry_json
-from api.scope import readable_case, require_case_access
+from api.scope import readable_case, require_case_access, require_staff
 from domain.errors import DomainError
 from store.anchor_proofs import proof_for
 from store.diff import Change, json_diff
@@ -32,7 +32,8 @@ async def history(case_id: str, services: ServicesDep, reader: ReaderDep) -> Res
         found = await services.ledger.case_events(case_id)
     if found is None or not found.events:
         raise CaseNotFound(case_id)
-    require_case_access(reader, found.unit)
+    require_staff(reader)
+    require_case_access(reader, case_id, found.unit)
     # Plain rows to JSON: the same body `HistoryEntry` describes, without a model per event.
     body = json.dumps(
         [history_entry_json(e) for e in found.events], ensure_ascii=False, separators=(",", ":")
@@ -47,7 +48,8 @@ async def verify(case_id: str, services: ServicesDep, reader: ReaderDep) -> Chai
         found = await services.ledger.case_events(case_id)
     if found is None or not found.events:
         raise CaseNotFound(case_id)
-    require_case_access(reader, found.unit)
+    require_staff(reader)
+    require_case_access(reader, case_id, found.unit)
     return found.verification()
 
 

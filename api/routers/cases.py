@@ -32,6 +32,8 @@ from api.scope import (
     QUEUE_LEVELS,
     require_case_access,
     require_may_change,
+    require_opening_unit,
+    require_staff,
     sees_all,
     unit_filter,
 )
@@ -131,6 +133,7 @@ async def _open(
 ) -> Response:
     gateway = services.gateway
     gateway.check_opening(lifecycle, actor, raw, when or now)
+    require_opening_unit(actor, raw)  # after the rules: a role refusal names the role
     reserved = door.case_id
     if reserved is not None:
         # A retry: the case id and the workflow are the first attempt's; join them.
@@ -196,7 +199,7 @@ async def send_command(
     With an `Idempotency-Key`, a retry records nothing new and gets the first answer.
     """
     lifecycle_of(case_id)
-    require_may_change(actor)
+    require_staff(actor)
     when = _effective(services, effective_at)
     raw = command.model_dump(mode="json")
     door = await idempotency.enter(
@@ -225,9 +228,12 @@ async def _send(
         row = await get_case(services.engine, case_id)
     if row is None:
         raise CaseNotFound(case_id)
+    # Another unit's case is unknown to the actor: 404, and nothing written into it.
+    require_case_access(actor, case_id, row.unit)
     try:
-        require_case_access(actor, row.unit)
+        require_may_change(actor)
     except DomainError as refused:
+        # An auditor's attempt is kept in the case's history, as every who-may-act refusal.
         async with availability.temporal():
             await services.gateway.record_refusal(
                 case_id,
@@ -260,7 +266,7 @@ async def command_status_of(
         row = await get_case(services.engine, case_id)
         record = await services.keys.by_command(command_id)
     if row is not None:
-        require_case_access(reader, row.unit)
+        require_case_access(reader, case_id, row.unit)
     elif not sees_all(reader) and (
         record is None or reader is None or record.principal != reader.user_id
     ):
@@ -325,6 +331,7 @@ async def my_queue(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[CaseListItem]:
     """My work queue: open cases escalated to my level (L1 my unit, L2 supervisors, L3 leadership)."""
+    require_staff(actor)
     f = CaseFilter(
         unit=None if sees_all(actor) else actor.unit,
         min_escalation_level=QUEUE_LEVELS.get(actor.role, 1),
@@ -382,7 +389,8 @@ async def read_case(
     if found is None:
         raise CaseNotFound(case_id)
     unit, state, at_version = found
-    require_case_access(reader, unit)
+    require_staff(reader)
+    require_case_access(reader, case_id, unit)
     return CaseDetail(
         case_id=case_id,
         kind=lifecycle.kind,

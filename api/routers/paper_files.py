@@ -21,7 +21,7 @@ from api.deps import ActorDep, ServicesDep
 from api.gateway import CaseIdTaken, CaseNotFound, PaperFileStepRefused
 from api.idempotency import IdempotencyKey
 from api.problems import Pending, ServiceUnavailable
-from api.scope import require_case_access, require_may_change
+from api.scope import require_case_access, require_may_change, require_opening_unit
 from domain.actors import Actor, Role
 from domain.calendar import SHANGHAI, WorkingDayCalendar, local_date
 from domain.errors import DomainError
@@ -105,6 +105,7 @@ async def import_paper_file(
     With an `Idempotency-Key`, a retry opens nothing new and gets the first answer."""
     request = _request(services, actor, body)
     lifecycle = _opening_lifecycle(request.steps[0].command)
+    require_opening_unit(actor, request.steps[0].command)  # the typist's unit, or a route
     door = await idempotency.enter(
         services, actor, idempotency_key, IMPORT_TARGET, body.model_dump(mode="json")
     )
@@ -183,7 +184,7 @@ async def _continue(
         row = await get_case(services.engine, case_id)
     if row is None:
         raise CaseNotFound(case_id)
-    require_case_access(actor, row.unit)
+    require_case_access(actor, case_id, row.unit)
     request = request.model_copy(update={"command_id": door.command_id})
     async with availability.temporal():
         result = await services.gateway.send_paper_file(case_id, request)

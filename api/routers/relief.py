@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.gateway import CaseNotFound, CommandPending, CommandRefused
+from api.scope import readable_case
 from domain.actors import Role, require_role
 from domain.relief import RELIEF
 from domain.relief.money import Segment
@@ -100,6 +101,7 @@ async def read_money(case_id: str, services: ServicesDep, reader: ReaderDep) -> 
     if not case_id.startswith(f"{RELIEF.id_prefix}-"):
         raise CaseNotFound(case_id)
     async with availability.postgresql():
+        await readable_case(services, reader, case_id)  # another unit's case: 404
         state, version = await state_as_of(services.ledger, RELIEF, case_id)
     if version == 0 or not isinstance(state, ReliefState):
         raise CaseNotFound(case_id)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from api import availability
 from api.deps import ActorDep, ReaderDep, ServicesDep
 from api.gateway import lifecycle_of
-from api.scope import readable_case, unit_filter
+from api.scope import readable_case, require_staff, unit_filter
 from domain.calendar import WorkingDayCalendar
 from domain.errors import DomainError
 from domain.lifecycle import Lifecycle
@@ -110,6 +110,7 @@ class Opening(BaseModel):
 @router.get("/openings", response_model=list[Opening])
 async def openings(actor: ActorDep) -> list[Opening]:
     """The commands I may open a case with (an empty case's decider asked, as for offers)."""
+    require_staff(actor)  # integration accounts only deliver their callbacks
     ctx = DecisionContext(datetime.now(UTC), actor, WorkingDayCalendar())
     found = []
     for kind in STAFF_LIFECYCLES:
@@ -160,6 +161,8 @@ async def reviews(
             if kind not in STAFF_LIFECYCLES:
                 continue
             lifecycle = LIFECYCLES[kind]
+            if not case_id.startswith(f"{lifecycle.id_prefix}-"):
+                continue  # a row that is no case of the lifecycle (e.g. a ledger test's stream)
             try:
                 state, _version = await state_as_of(services.ledger, lifecycle, case_id)
                 waiting = [r for r in pending_reviews(kind, state) if r.open_to(actor.user_id)]

@@ -24,22 +24,48 @@ from casework.settings import Settings
 from domain.actors import Actor
 from store.ledger import Ledger
 from store.migrate import upgrade_head_async
+from store.users import save_user, standing
 
 SECRET = "test-secret-that-is-long-enough-for-hs256"
 
 
 def settings() -> Settings:
+    """Development, as `casework dev` runs: tokens for anyone, anonymous reads, backdating."""
     return Settings.model_validate({"CASEWORK_SECRET_KEY": SECRET, "CASEWORK_ENV": "development"})
+
+
+def production_settings(**overrides: str) -> Settings:
+    """As deployed: every token names a registered, active account."""
+    return Settings.model_validate(
+        {"CASEWORK_SECRET_KEY": SECRET, "CASEWORK_ENV": "production", **overrides}
+    )
+
+
+async def registered(engine: AsyncEngine, actor: Actor) -> dict[str, str]:
+    """A bearer token of a registered account with this role and unit (created if need be)."""
+    account = await standing(engine, actor.user_id)
+    if account is None or (account.role, account.unit, account.active) != (
+        actor.role,
+        actor.unit,
+        True,
+    ):
+        await save_user(engine, actor, actor.user_id, "a test password, long enough")
+        account = await standing(engine, actor.user_id)
+    assert account is not None
+    token = mint_token(actor, SECRET, timedelta(hours=1), version=account.token_version)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def bearer(actor: Actor, ttl: timedelta = timedelta(hours=1)) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(actor, SECRET, ttl)}"}
 
 
-def asgi_client(services: Services) -> httpx.AsyncClient:
+def asgi_client(services: Services, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    """The app in-process; `address` is the client's as the API sees it (sign-in throttling)."""
     app = create_app(services.settings, services)
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://casework.test"
+        transport=httpx.ASGITransport(app=app, client=(address, 50000)),
+        base_url="http://casework.test",
     )
 
 

@@ -29,11 +29,13 @@ from temporalio.testing import WorkflowEnvironment
 from api.deps import Services
 from api.gateway import CaseGateway
 from domain.calendar import SHANGHAI
+from store.db import make_engine
 from store.ledger import Ledger
 from store.tables import case_numbers
 from tests.api.conftest import asgi_client, bearer, settings
 from tests.factories import OPERATOR, intake, report
 from tests.servers import binary, converter, session_key_ring
+from tests.store.tampering import superuser_url
 from workers.client import connect
 from workers.worker import build_worker
 from workflows.search_attributes import ALL_KEYS
@@ -106,12 +108,17 @@ async def kill(process: asyncio.subprocess.Process) -> None:
 
 
 @contextlib.asynccontextmanager
-async def appends_blocked(engine: AsyncEngine) -> AsyncIterator[None]:
+async def appends_blocked(owner_url: str) -> AsyncIterator[None]:
     """Hold every ledger append (reads go on) until the block ends: a command the case
-    accepted waits between acceptance and its record."""
-    async with engine.connect() as conn, conn.begin():
-        await conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
-        yield
+    accepted waits between acceptance and its record. As the database's superuser: the
+    application's role may not lock the ledger."""
+    engine = make_engine(owner_url, pool_size=1)
+    try:
+        async with engine.connect() as conn, conn.begin():
+            await conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+            yield
+    finally:
+        await engine.dispose()
 
 
 async def until_appending(client: Client, case_id: str) -> None:
@@ -162,7 +169,7 @@ async def _opened(api: httpx.AsyncClient) -> str:
 
 
 async def test_temporal_stopped_after_the_update_was_accepted(
-    temporal: RestartableTemporal, own_engine: AsyncEngine
+    temporal: RestartableTemporal, own_engine: AsyncEngine, server_url: str
 ) -> None:
     client = await connect(temporal.address, key_ring=session_key_ring(), lazy=True)
     ledger, queue = Ledger(own_engine), f"stop-{uuid.uuid4().hex[:8]}"
@@ -173,7 +180,7 @@ async def test_temporal_stopped_after_the_update_was_accepted(
     async with asgi_client(Services(settings(), own_engine, ledger, gateway)) as api:
         case_id = await _opened(api)
         path = f"/cases/{case_id}/commands"
-        async with appends_blocked(own_engine):
+        async with appends_blocked(superuser_url(server_url, own_engine)):
             sending = asyncio.create_task(api.post(path, json=intake(), headers=keyed(key)))
             await until_appending(client, case_id)
             await temporal.stop()  # accepted, not recorded: the caller is still waiting
@@ -197,7 +204,7 @@ async def test_temporal_stopped_after_the_update_was_accepted(
 
 
 async def test_both_workers_killed_after_the_update_was_accepted(
-    dev_env: WorkflowEnvironment, own_engine: AsyncEngine
+    dev_env: WorkflowEnvironment, own_engine: AsyncEngine, server_url: str
 ) -> None:
     client = dev_env.client
     address = client.service_client.config.target_host
@@ -209,7 +216,7 @@ async def test_both_workers_killed_after_the_update_was_accepted(
     async with asgi_client(Services(settings(), own_engine, ledger, gateway)) as api:
         case_id = await _opened(api)
         path = f"/cases/{case_id}/commands"
-        async with appends_blocked(own_engine):
+        async with appends_blocked(superuser_url(server_url, own_engine)):
             sending = asyncio.create_task(api.post(path, json=intake(), headers=keyed(key)))
             await until_appending(client, case_id)
             for worker in workers:

@@ -14,8 +14,8 @@ from tests.factories import AUDITOR, CASEWORKER, OPERATOR, classify, intake, rep
 HISTORY_FIELDS = {"version", "type", "actor", "occurred_at", "payload", "prev_hash", "hash"}
 
 
-async def _open(api: httpx.AsyncClient, **overrides: object) -> str:
-    response = await api.post("/cases", json=report(**overrides), headers=bearer(OPERATOR))
+async def _open(api: httpx.AsyncClient, by: Actor = OPERATOR, **overrides: object) -> str:
+    response = await api.post("/cases", json=report(**overrides), headers=bearer(by))
     assert response.status_code == 201, response.text
     case_id: str = response.json()["case_id"]
     return case_id
@@ -110,9 +110,9 @@ async def test_commands_need_a_valid_token(api: httpx.AsyncClient) -> None:
 
 async def test_case_list_filters(api: httpx.AsyncClient) -> None:
     unit = f"测试街道-{datetime.now(UTC).timestamp()}"
-    reported = await _open(api, unit=unit)
-    in_intake = await _open(api, unit=unit)
     local = Actor(user_id="op-local", role=Role.OPERATOR, unit=unit)
+    reported = await _open(api, local, unit=unit)
+    in_intake = await _open(api, local, unit=unit)
     response = await api.post(f"/cases/{in_intake}/commands", json=intake(), headers=bearer(local))
     assert response.status_code == 200, response.text
 

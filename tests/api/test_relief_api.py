@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from activities.verification import FakeVerificationCentre
+from domain.actors import Actor, Role
 from store.ledger import Ledger
 from tests.api.conftest import bearer
 from tests.factories import (
@@ -118,6 +119,14 @@ async def test_money_is_read_from_the_ledger(relief: ReliefHarness) -> None:
     }
     assert (await relief.api.get("/relief/REL-2026-999999999/money")).status_code == 404
     assert (await relief.api.get("/relief/RSC-2026-000001/money")).status_code == 404
+    # Another street office's reader gets the same answer as for an unknown case.
+    elsewhere = Actor(user_id="op-elsewhere", role=Role.OPERATOR, unit="陆家嘴街道")
+    theirs = await relief.api.get(f"/relief/{case_id}/money", headers=bearer(elsewhere))
+    assert theirs.status_code == 404 and theirs.json()["code"] == "case_not_found"
+    own = await relief.api.get(f"/relief/{case_id}/money", headers=bearer(RELIEF_OPERATOR))
+    assert own.status_code == 200
+    centre = await relief.api.get(f"/relief/{case_id}/money", headers=bearer(VERIFICATION_CENTRE))
+    assert centre.status_code == 403  # the centre delivers replies and reads nothing
     schema = (await relief.api.get("/openapi.json")).json()
     assert "/relief/verification-replies" in schema["paths"]
 

@@ -53,3 +53,21 @@ async def test_only_administrators_manage_users(api: httpx.AsyncClient) -> None:
     assert (
         await api.post("/users", json={**body, "password": "short"}, headers=bearer(ADMIN))
     ).status_code == 422
+
+
+async def test_in_development_a_stopped_account_is_refused_too(api: httpx.AsyncClient) -> None:
+    """Development mints tokens for anyone; a deactivated account's tokens still stop."""
+    user_id = f"dev-{uuid.uuid4().hex[:6]}"
+    body = {
+        "user_id": user_id,
+        "display_name": "开发用户",
+        "role": "operator",
+        "unit": "花木街道",
+        "password": "correct horse battery",
+    }
+    assert (await api.post("/users", json=body, headers=bearer(ADMIN))).status_code == 201
+    token = bearer(Actor(user_id=user_id, role=Role.OPERATOR, unit="花木街道"))
+    assert (await api.get("/cases", headers=token)).status_code == 200
+    stopped = await api.patch(f"/users/{user_id}", json={"active": False}, headers=bearer(ADMIN))
+    assert stopped.status_code == 200
+    assert (await api.get("/cases", headers=token)).status_code == 401

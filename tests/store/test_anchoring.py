@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.anchor_audit import audit_ledger
 from store.anchors import make_anchor
+from store.db import make_engine
 from store.ledger import Ledger
 from store.publisher import DirectoryPublisher
 from store.signing import Signer
@@ -74,17 +75,24 @@ async def test_a_consistent_rewrite_passes_verify_but_not_the_anchor(
 
 
 async def test_an_inconsistent_change_is_named_by_the_chain_check(
-    own_ledger: Ledger, signer: Signer, tmp_path: Path
+    own_ledger: Ledger, signer: Signer, tmp_path: Path, server_url: str
 ) -> None:
     publisher = DirectoryPublisher(tmp_path / "anchors")
     await own_ledger.append("S-chain", 0, new_events(3))
     await _anchor(own_ledger, signer, publisher)
-    async with own_ledger.engine.begin() as conn:
-        await conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_update_delete"))
-        await conn.execute(
-            text("UPDATE events SET type = 'Forged' WHERE stream_id = 'S-chain' AND version = 3")
-        )
-        await conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_update_delete"))
+    # As a superuser: the application's own role may not touch the triggers.
+    admin = make_engine(superuser_url(server_url, own_ledger.engine), pool_size=1)
+    try:
+        async with admin.begin() as conn:
+            await conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_update_delete"))
+            await conn.execute(
+                text(
+                    "UPDATE events SET type = 'Forged' WHERE stream_id = 'S-chain' AND version = 3"
+                )
+            )
+            await conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_update_delete"))
+    finally:
+        await admin.dispose()
     audit = await audit_ledger(own_ledger.engine, publisher, {signer.key_id: signer.public_key})
     assert [(f.anchor_id, f.stream_id, f.version) for f in audit.findings] == [(None, "S-chain", 3)]
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.evidence import build_export, verify_export
 from store.hashing import GENESIS, canonical, chain
@@ -97,12 +98,12 @@ async def test_old_version_1_events_verify_and_the_chain_continues_in_version_2(
     ],
 )
 async def test_every_stored_field_a_supervisor_reads_is_covered_by_the_hash(
-    ledger: Ledger, stream_id: str, column: str, value: str
+    ledger: Ledger, owner_engine: AsyncEngine, stream_id: str, column: str, value: str
 ) -> None:
     await ledger.append(stream_id, 0, new_events(3), run_id="run-1", workflow_id=stream_id)
     assert (await ledger.verify(stream_id)).valid
 
-    async with ledger.engine.begin() as conn:  # as the table's owner, triggers disabled
+    async with owner_engine.begin() as conn:  # as the table's owner, triggers disabled
         await conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_update_delete"))
         await conn.execute(
             text(f"UPDATE events SET {column} = {value} WHERE stream_id = :s AND version = 2"),

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.errors import ConcurrencyConflict
 from store.ledger import Ledger
@@ -85,22 +86,23 @@ async def test_stale_expected_version_is_a_named_conflict(ledger: Ledger, stream
     ],
 )
 async def test_triggers_reject_changes_to_stored_events(
-    ledger: Ledger, stream_id: str, statement: str
+    ledger: Ledger, owner_engine: AsyncEngine, stream_id: str, statement: str
 ) -> None:
     await ledger.append(stream_id, 0, new_events(1))
+    # Even the table's owner, who holds every privilege, is stopped by the triggers.
     with pytest.raises(DBAPIError, match="append-only"):
-        async with ledger.engine.begin() as conn:
+        async with owner_engine.begin() as conn:
             await conn.execute(text(statement), {"s": stream_id})
     assert len(await ledger.read_stream(stream_id)) == 1
 
 
 async def test_verification_names_the_version_altered_behind_the_triggers(
-    ledger: Ledger, stream_id: str
+    ledger: Ledger, owner_engine: AsyncEngine, stream_id: str
 ) -> None:
     await ledger.append(stream_id, 0, new_events(5))
     assert (await ledger.verify(stream_id)).valid
 
-    async with ledger.engine.begin() as conn:  # as the table's owner, triggers disabled
+    async with owner_engine.begin() as conn:  # as the table's owner, triggers disabled
         await conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_update_delete"))
         await conn.execute(
             text(
@@ -117,9 +119,11 @@ async def test_verification_names_the_version_altered_behind_the_triggers(
     assert result.problem == "content does not match its hash"
 
 
-async def test_verification_notices_a_missing_event(ledger: Ledger, stream_id: str) -> None:
+async def test_verification_notices_a_missing_event(
+    ledger: Ledger, owner_engine: AsyncEngine, stream_id: str
+) -> None:
     await ledger.append(stream_id, 0, new_events(4))
-    async with ledger.engine.begin() as conn:
+    async with owner_engine.begin() as conn:
         await conn.execute(text("SET LOCAL session_replication_role = replica"))  # skips triggers
         await conn.execute(
             text("DELETE FROM events WHERE stream_id = :s AND version = 2"), {"s": stream_id}

@@ -1,0 +1,1 @@
+"""Configuration read by every layer: settings, and the bearer-token format."""
