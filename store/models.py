@@ -12,8 +12,16 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.actors import Actor
-from domain.case import CaseState
-from domain.lifecycle import Lifecycle
+from domain.summary import CaseSummary, summarize
+
+__all__ = [
+    "AppendResult",
+    "CaseSummary",  # lives in domain/summary.py: workflows compute it without climbing to store
+    "ChainVerification",
+    "NewEvent",
+    "StoredEvent",
+    "summarize",
+]
 
 
 class NewEvent(BaseModel):
@@ -27,45 +35,6 @@ class NewEvent(BaseModel):
     payload: dict[str, Any]
     actor: Actor
     occurred_at: datetime
-
-
-class CaseSummary(BaseModel):
-    """The `cases` read model row, computed from the state after the appended events."""
-
-    model_config = ConfigDict(frozen=True)
-
-    case_id: str
-    kind: str
-    stage: str
-    unit: str = ""
-    assignee: str | None = None
-    opened_at: datetime | None = None
-    next_due_at: datetime | None = None
-    escalation_level: int = 0
-    closed: bool = False
-    # Lifecycle-specific fields for lists and boards (never personal data), e.g.
-    # {"lists": ["abnormal_activity"], "inspection_year": 2027}.
-    attributes: dict[str, Any] = Field(default_factory=dict)
-    # "fallback" when a clock of the case was counted on the Monday-Friday fallback for some
-    # year, "calendar" when every clock rests on a known calendar, None without clocks.
-    clock_basis: str | None = None
-
-
-def summarize(lifecycle: Lifecycle[Any], case_id: str, state: CaseState) -> CaseSummary:
-    """The read-model row of a case in the given state (used live and when rebuilding)."""
-    return CaseSummary(
-        case_id=case_id,
-        kind=lifecycle.kind,
-        stage=state.stage,
-        unit=state.unit,
-        assignee=state.assignee,
-        opened_at=state.opened_at,
-        next_due_at=state.next_due_at,
-        escalation_level=state.escalation_level,
-        closed=state.closed,
-        attributes=lifecycle.attributes(state),
-        clock_basis=state.clock_basis,
-    )
 
 
 class AppendResult(BaseModel):

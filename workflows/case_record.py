@@ -30,11 +30,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError
     from domain.lifecycle import Lifecycle
     from domain.messages import DecisionContext, Event
+    from domain.summary import summarize
     from domain.timeline import (
         Step,
         check_paper_time,
     )
-    from store.models import summarize
     from workflows import search_attributes
     from workflows.contracts import (
         ANSWERED_MEMORY,

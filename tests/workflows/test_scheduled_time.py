@@ -6,15 +6,11 @@ in tests/domain/test_timeline.py; paper files entered years late are in tests/ap
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from api.gateway import CaseGateway
@@ -22,55 +18,20 @@ from api.holiday_notices import BureauNotices
 from domain.calendar import SHANGHAI, local_date
 from domain.relief import RELIEF
 from domain.rescue import RESCUE
-from domain.socialorg import SOCIAL_ORG
 from store.ledger import Ledger
 from store.models import StoredEvent
 from tests.factories import (
     OPERATOR,
-    ORG_APPROVER,
-    ORG_OPERATOR,
     RELIEF_OPERATOR,
-    org_application,
-    org_registration,
     relief_application,
     report,
 )
-from tests.workflows.socialorg_time import own_skipping_server, sleep_until
+from tests.workflows.socialorg_time import sleep_until
+from tests.workflows.test_socialorg_workflow import opened, register, skipping_env
 from workers.worker import build_worker
 
-
-@pytest.fixture(scope="module")
-async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with own_skipping_server() as env:
-        yield env
-
-
-@pytest.fixture
-async def opened(skipping_env: WorkflowEnvironment) -> AsyncIterator[list[str]]:
-    case_ids: list[str] = []
-    yield case_ids
-    for case_id in case_ids:
-        with contextlib.suppress(RPCError):
-            await skipping_env.client.get_workflow_handle(case_id).terminate("test over")
-
-
-def _case_id() -> str:
-    return f"ORG-2026-{uuid.uuid4().int % 10**9:09d}"
-
-
-async def _register(gateway: CaseGateway, env: WorkflowEnvironment, opened: list[str]) -> str:
-    case_id = _case_id()
-    opened.append(case_id)
-    now = await env.get_current_time()
-    await gateway.open_case(SOCIAL_ORG, case_id, ORG_OPERATOR, org_application(), now)
-    await gateway.send(case_id, ORG_APPROVER, org_registration("social_group"))
-    activity = {
-        "type": "RecordOrgActivity",
-        "description": "成立大会",
-        "held_on": local_date(now).isoformat(),
-    }
-    await gateway.send(case_id, ORG_OPERATOR, activity)
-    return case_id
+# The module's own time-skipping server, its cleanup and registration, as the yearly-cycle tests.
+__all__ = ["opened", "skipping_env"]
 
 
 async def _until(ledger: Ledger, case_id: str, event_type: str) -> list[StoredEvent]:
@@ -135,7 +96,7 @@ async def test_a_notice_added_while_a_case_is_open_applies_to_its_next_clock(
         now = await env.get_current_time()
         year = local_date(now).year + 1
         await sleep_until(env, datetime(year, 3, 2, 10, tzinfo=SHANGHAI))
-        case_id = await _register(CaseGateway(env.client, queue), env, opened)
+        case_id = await register(env, CaseGateway(env.client, queue), opened)
         # The bureau learns next year's notice while the case waits for its cycle: the day
         # after the sponsor's 31 March is a holiday, so the L2 rung moves a working day later.
         next_year = year + 1
